@@ -1,0 +1,168 @@
+"""Torch building blocks: the Transformer feed-forward layers, dense and gated, and small MLPs.
+
+Names follow Hugging Face's ``LlamaMLP`` (``gate_proj``, ``up_proj``, ``down_proj``); in
+Shazeer (2020) the same matrices are W, V and W2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import torch
+from torch import nn
+
+from .registry import get, names
+
+# The activation inside each gated variant of Shazeer (2020), Table 1.
+GLU_VARIANTS = {
+    "glu": "sigmoid",
+    "bilinear": "identity",
+    "reglu": "relu",
+    "geglu": "gelu",
+    "swiglu": "silu",
+}
+
+
+def _check_sizes(**sizes: int) -> None:
+    for key, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{key} must be a positive integer, got {value!r}")
+
+
+def _check_last_dim(x: torch.Tensor, d_model: int) -> None:
+    if x.ndim == 0 or x.shape[-1] != d_model:
+        raise ValueError(f"expected input of shape (..., {d_model}), got {tuple(x.shape)}")
+
+
+class FeedForward(nn.Module):
+    r"""The Transformer's position-wise feed-forward layer (Vaswani et al., 2017).
+
+    .. math:: \mathrm{FFN}(x) = \mathrm{act}(x W_1) W_2
+
+    Args:
+        d_model: width of the input and output.
+        d_ff: width of the hidden layer.
+        activation: a registered activation name.
+        bias: whether the two projections have biases (Shazeer 2020 and LLaMA use none).
+
+    Shape: ``(..., d_model)`` in and out.
+
+    Example:
+        >>> ffn = FeedForward(768, 3072, "gelu")
+        >>> ffn(torch.zeros(2, 5, 768)).shape
+        torch.Size([2, 5, 768])
+    """
+
+    def __init__(self, d_model: int, d_ff: int, activation: str = "relu", bias: bool = False):
+        super().__init__()
+        _check_sizes(d_model=d_model, d_ff=d_ff)
+        self.d_model = d_model
+        self.up_proj = nn.Linear(d_model, d_ff, bias=bias)
+        self.act_fn = get(activation).module()
+        self.down_proj = nn.Linear(d_ff, d_model, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_last_dim(x, self.d_model)
+        return self.down_proj(self.act_fn(self.up_proj(x)))  # (..., d_ff) inside
+
+
+class GatedFeedForward(nn.Module):
+    r"""A gated linear unit feed-forward layer (Dauphin et al., 2017; Shazeer, 2020).
+
+    .. math:: \mathrm{FFN}_{\mathrm{GLU}}(x) = (\mathrm{act}(x W) \otimes x V)\, W_2
+
+    With ``activation="silu"`` this is SwiGLU as LLaMA computes it; see :data:`GLU_VARIANTS`
+    for the others. Three matrices instead of two: keep parameters equal to a
+    :class:`FeedForward` of width ``d_ff`` by using a hidden width of ``2/3 d_ff``.
+
+    Args:
+        d_model: width of the input and output.
+        d_ff: width of the hidden (gated) layer.
+        activation: a registered activation name, applied to the gate.
+        bias: whether the three projections have biases.
+
+    Shape: ``(..., d_model)`` in and out.
+
+    Example:
+        >>> swiglu = GatedFeedForward(768, 2048, GLU_VARIANTS["swiglu"])
+        >>> swiglu(torch.zeros(3, 768)).shape
+        torch.Size([3, 768])
+    """
+
+    def __init__(self, d_model: int, d_ff: int, activation: str = "silu", bias: bool = False):
+        super().__init__()
+        _check_sizes(d_model=d_model, d_ff=d_ff)
+        self.d_model = d_model
+        self.gate_proj = nn.Linear(d_model, d_ff, bias=bias)
+        self.up_proj = nn.Linear(d_model, d_ff, bias=bias)
+        self.act_fn = get(activation).module()
+        self.down_proj = nn.Linear(d_ff, d_model, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        _check_last_dim(x, self.d_model)
+        return self.down_proj(self.act_fn(self.gate_proj(x)) * self.up_proj(x))
+
+
+def glu_hidden_size(d_model: int, multiple_of: int = 256,
+                    ffn_dim_multiplier: float | None = None) -> int:
+    """LLaMA's hidden width for a SwiGLU layer (Touvron et al., 2023).
+
+    Start from the dense width 4·d_model, take 2/3 of it so that three matrices hold as many
+    parameters as two, optionally scale by ``ffn_dim_multiplier``, then round up to a
+    multiple of ``multiple_of``.
+
+    Example:
+        >>> glu_hidden_size(4096)      # LLaMA 7B
+        11008
+    """
+    _check_sizes(d_model=d_model, multiple_of=multiple_of)
+    hidden = int(2 * (4 * d_model) / 3)
+    if ffn_dim_multiplier is not None:
+        if not ffn_dim_multiplier > 0:
+            raise ValueError(f"ffn_dim_multiplier must be positive, got {ffn_dim_multiplier!r}")
+        hidden = int(ffn_dim_multiplier * hidden)
+    return multiple_of * -(-hidden // multiple_of)  # ceiling division
+
+
+def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
+        seed: int | None = None, **params: float) -> nn.Sequential:
+    """A multilayer perceptron: Linear, activation, ..., Linear (no activation at the end).
+
+    Args:
+        sizes: layer widths from input to output, e.g. ``[2, 64, 64, 1]``.
+        activation: a registered activation name; ``params`` are passed to it.
+        bias: whether the linear layers have biases.
+        seed: if given, the weights are drawn from a generator seeded with it, leaving the
+            global random state untouched; if ``None``, from the global state.
+
+    Example:
+        >>> mlp([2, 16, 1], "tanh", seed=0)
+        Sequential(
+          (0): Linear(in_features=2, out_features=16, bias=True)
+          (1): Tanh()
+          (2): Linear(in_features=16, out_features=1, bias=True)
+        )
+    """
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(f"sizes needs an input and an output width, got {sizes}")
+    _check_sizes(**{f"sizes[{i}]": s for i, s in enumerate(sizes)})
+    get(activation, **params)  # fails early, with the list of names, on a bad activation
+    with torch.random.fork_rng(devices=[], enabled=seed is not None):
+        if seed is not None:
+            torch.manual_seed(seed)
+        layers: list[nn.Module] = []
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            if i > 0:
+                layers.append(get(activation, **params).module())
+            layers.append(nn.Linear(n_in, n_out, bias=bias))
+    return nn.Sequential(*layers)
+
+
+def is_activation(module: nn.Module) -> bool:
+    """Whether ``module`` is of a type that some registered activation's ``module()`` returns."""
+    return isinstance(module, _activation_types())
+
+
+def _activation_types() -> tuple[type, ...]:
+    return tuple({type(get(name).module()) for name in names()})
