@@ -1,0 +1,63 @@
+# The two commands a new user needs: `make book` and `make test`.
+# Each creates .venv on first use and installs the pinned requirements into it.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NOTEBOOKS := $(wildcard chapters/*.ipynb)
+ACTLIB    := $(wildcard actlib/*.py)
+
+.PHONY: help install book test lint check-stripped strip unit notebooks lab serve clean
+
+help:
+	@echo "make book    build the site into _build/html (warnings are errors)"
+	@echo "make test    check notebooks are stripped, lint, unit tests, run every chapter (nbval)"
+	@echo "make lab     open the chapters in JupyterLab"
+	@echo "make serve   serve the built site on http://localhost:8000"
+	@echo "make strip   strip outputs from the chapter notebooks before committing"
+	@echo "make clean   remove _build (the venv stays; rm -rf .venv to remove it too)"
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+# The execution cache keys on notebook code only: throw it away when actlib changes.
+_build/.actlib-stamp: $(ACTLIB)
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build && touch $@
+
+book: $(STAMP) _build/.actlib-stamp
+	rm -rf _build/html
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP) check-stripped lint unit notebooks
+
+check-stripped: $(STAMP)
+	$(BIN)/nbstripout --verify $(NOTEBOOKS) || \
+	  (echo "Notebooks above have outputs: run 'make strip' and commit again." && exit 1)
+
+strip: $(STAMP)
+	$(BIN)/nbstripout $(NOTEBOOKS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -q
+
+notebooks: $(STAMP)
+	MPLBACKEND=agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env -q chapters
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters
+
+serve:
+	$(PYTHON) -m http.server --directory _build/html 8000
+
+clean:
+	rm -rf _build

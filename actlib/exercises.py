@@ -1,0 +1,51 @@
+"""Checks for the chapters' coding exercises: they run the learner's code and say what is off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+Layer = tuple[np.ndarray, np.ndarray]  # (W, b) computing x -> W @ x + b
+
+
+def _random_layers(widths: list[int], seed: int) -> list[Layer]:
+    rng = np.random.default_rng(seed)
+    return [(rng.standard_normal((n_out, n_in)), rng.standard_normal(n_out))
+            for n_in, n_out in zip(widths[:-1], widths[1:])]
+
+
+def apply_layers(layers: list[Layer], x: np.ndarray) -> np.ndarray:
+    """Apply the affine layers in order, input side first, with no activation between them."""
+    for W, b in layers:
+        x = W @ x + b
+    return x
+
+
+def check_collapse(collapse: Callable[[list[Layer]], Layer], seed: int = 0) -> bool:
+    """Chapter 1: check a function that turns a list of affine layers into one ``(W, b)``.
+
+    Prints what is wrong, or that it is right, and returns whether it is right.
+    """
+    layers = _random_layers([3, 5, 4, 2], seed)
+    expected_W = layers[2][0] @ layers[1][0] @ layers[0][0]
+    expected_b = apply_layers(layers, np.zeros(3))
+    result = collapse(layers)
+    if not (isinstance(result, tuple) and len(result) == 2):
+        print("collapse should return a pair (W, b).")
+        return False
+    W, b = (np.asarray(r, dtype=float) for r in result)
+    if W.shape != expected_W.shape:
+        print(f"W has shape {W.shape}; for layers 3 -> 5 -> 4 -> 2 it should be {expected_W.shape}."
+              " Multiply the weight matrices last layer first: W3 @ W2 @ W1.")
+        return False
+    if not np.allclose(W, expected_W):
+        print("W has the right shape but the wrong values: the order of the product matters,"
+              " and the first layer's matrix stands on the right.")
+        return False
+    if b.shape != expected_b.shape or not np.allclose(b, expected_b):
+        print("W is right, b is not: each bias passes through every later layer's weights,"
+              " so b = W3 @ (W2 @ b1 + b2) + b3. Hint: b is what the stack gives for x = 0.")
+        return False
+    print("Correct: the whole stack is the single affine map x -> W @ x + b.")
+    return True

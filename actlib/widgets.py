@@ -1,0 +1,56 @@
+"""Explorers: one drawing function, two front ends.
+
+A chapter writes ``draw(ax, **values)`` once. :func:`explorer` wraps it in ipywidgets
+controls for readers with a running kernel; :func:`sweep` plays the same drawing over a range
+of one parameter as a JavaScript animation that runs on the static site with no kernel.
+ipywidgets is imported only when an explorer is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+from matplotlib.animation import FuncAnimation
+
+Draw = Callable[..., Any]  # draw(ax, **values) draws on ax
+
+
+def explorer(draw: Draw, figsize: tuple[float, float] = (5, 3.2), **controls: Any):
+    """An ipywidgets explorer calling ``draw(ax, **values)`` whenever a control moves.
+
+    Controls use ipywidgets' abbreviations: ``(min, max, step)`` makes a slider, a list makes
+    a drop-down, e.g. ``explorer(plot_neuron, w=(-3, 3, 0.1), activation=["relu", "tanh"])``.
+    """
+    import ipywidgets
+
+    def update(**values: Any) -> None:
+        fig, ax = plt.subplots(figsize=figsize, layout="constrained")
+        draw(ax, **values)
+        plt.show()
+
+    return ipywidgets.interactive(update, **controls)
+
+
+def sweep(draw: Draw, param: str, values: Sequence[float], fixed: dict[str, Any] | None = None,
+          figsize: tuple[float, float] = (5, 3.2), fps: int = 3, dpi: int = 80):
+    """The static counterpart of :func:`explorer`: ``draw`` swept over ``param`` as an animation.
+
+    Returns an ``IPython.display.HTML`` object; the frames are embedded, so it plays on a static
+    page with no kernel and no network. The value of ``param`` is written in a corner.
+    """
+    from IPython.display import HTML
+
+    fixed = fixed or {}
+    fig, ax = plt.subplots(figsize=figsize, dpi=dpi, layout="constrained")
+
+    def frame(i: int) -> None:
+        ax.clear()
+        draw(ax, **fixed, **{param: values[i]})
+        ax.text(0.98, 0.04, f"{param} = {values[i]:.2g}", transform=ax.transAxes, ha="right")
+
+    animation = FuncAnimation(fig, frame, frames=len(values))
+    html = animation.to_jshtml(fps=fps, default_mode="loop")
+    plt.close(fig)
+    return HTML(html)
