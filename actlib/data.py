@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.datasets import make_moons
 
+#: The names :func:`load` accepts.
 DATASETS = ("xor", "moons")
 
 

@@ -30,137 +30,154 @@ def _step(x: np.ndarray) -> np.ndarray:
 
 
 def identity(x: np.ndarray) -> np.ndarray:
-    r"""f(x) = x."""
+    r""":math:`f(x) = x`."""
     return x.copy()
 
 
 def identity_grad(x: np.ndarray) -> np.ndarray:
-    r"""f'(x) = 1."""
+    r""":math:`f'(x) = 1`."""
     return _nan_aware(x, np.ones_like(x))
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    r"""σ(x) = 1 / (1 + e^{-x}), computed from e^{-|x|} so it never overflows."""
+    r""":math:`\sigma(x) = 1 / (1 + e^{-x})`, from :math:`e^{-|x|}` so that it never overflows."""
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
 
 def sigmoid_grad(x: np.ndarray) -> np.ndarray:
-    r"""σ'(x) = σ(x)(1 − σ(x)), at most 1/4."""
+    r""":math:`\sigma'(x) = \sigma(x)(1 - \sigma(x))`, at most 1/4."""
     s = sigmoid(x)
     return s * (1 - s)
 
 
 def tanh(x: np.ndarray) -> np.ndarray:
-    r"""tanh(x) = 2σ(2x) − 1."""
+    r""":math:`\tanh(x) = 2\sigma(2x) - 1`."""
     return np.tanh(x)
 
 
 def tanh_grad(x: np.ndarray) -> np.ndarray:
-    r"""tanh'(x) = 1 − tanh²(x), at most 1."""
+    r""":math:`\tanh'(x) = 1 - \tanh^2(x)`, at most 1."""
     return 1 - np.tanh(x) ** 2
 
 
 def relu(x: np.ndarray) -> np.ndarray:
-    r"""ReLU(x) = max(0, x)."""
+    r""":math:`\mathrm{ReLU}(x) = \max(0, x)`."""
     return np.maximum(x, 0).astype(x.dtype, copy=False)
 
 
 def relu_grad(x: np.ndarray) -> np.ndarray:
-    r"""ReLU'(x) = 1 if x > 0 else 0; the convention ReLU'(0) = 0."""
+    r""":math:`\mathrm{ReLU}'(x) = 1` if :math:`x > 0`, else 0; the convention ReLU'(0) = 0."""
     return _step(x)
 
 
 def leaky_relu(x: np.ndarray, slope: float = 0.01) -> np.ndarray:
-    r"""LeakyReLU(x) = x if x > 0 else slope·x."""
+    r""":math:`\mathrm{LeakyReLU}(x) = x` if :math:`x > 0`, else :math:`\text{slope}\cdot x`."""
     return np.where(x > 0, x, slope * x).astype(x.dtype, copy=False)
 
 
 def leaky_relu_grad(x: np.ndarray, slope: float = 0.01) -> np.ndarray:
-    r"""LeakyReLU'(x) = 1 if x > 0 else slope."""
+    r"""The derivative: 1 if :math:`x > 0`, else ``slope``."""
     return (slope + (1 - slope) * _step(x)).astype(x.dtype, copy=False)
 
 
 def elu(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
-    r"""ELU(x) = x if x > 0 else α(e^x − 1); the exponent is clipped at 0."""
+    r""":math:`\mathrm{ELU}(x) = x` if :math:`x > 0`, else :math:`\alpha(e^x - 1)`.
+
+    The exponent is clipped at 0, so a large positive x never reaches ``exp``.
+    """
     return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
 
 
 def elu_grad(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
-    r"""ELU'(x) = 1 if x > 0 else α e^x."""
+    r"""The derivative: 1 if :math:`x > 0`, else :math:`\alpha e^x`."""
     return np.where(x > 0, 1, alpha * np.exp(np.minimum(x, 0))).astype(x.dtype, copy=False)
 
 
 def normal_cdf(x: np.ndarray) -> np.ndarray:
-    r"""Φ(x), the standard normal CDF, accurate in both tails."""
+    r""":math:`\Phi(x)`, the standard normal CDF, accurate in both tails."""
     return special.ndtr(x).astype(x.dtype, copy=False)
 
 
 def normal_pdf(x: np.ndarray) -> np.ndarray:
-    r"""φ(x) = e^{-x²/2} / √(2π)."""
+    r""":math:`\varphi(x) = e^{-x^2/2} / \sqrt{2\pi}`, the standard normal density."""
     return np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
 
 
 def gelu(x: np.ndarray) -> np.ndarray:
-    r"""GELU(x) = x Φ(x), the exact form with the normal CDF."""
+    r""":math:`\mathrm{GELU}(x) = x\,\Phi(x)`, the exact form with the normal CDF."""
     return x * normal_cdf(x)
 
 
 def gelu_grad(x: np.ndarray) -> np.ndarray:
-    r"""GELU'(x) = Φ(x) + x φ(x)."""
+    r""":math:`\mathrm{GELU}'(x) = \Phi(x) + x\,\varphi(x)`."""
     return normal_cdf(x) + x * normal_pdf(x)
 
 
 def gelu_tanh(x: np.ndarray) -> np.ndarray:
-    r"""GELU_tanh(x) = ½x(1 + tanh(√(2/π)(x + 0.044715x³)))."""
+    r""":math:`\tfrac12 x\bigl(1 + \tanh[\sqrt{2/\pi}\,(x + 0.044715x^3)]\bigr)`."""
     return 0.5 * x * (1 + np.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x**3)))
 
 
 def gelu_tanh_grad(x: np.ndarray) -> np.ndarray:
-    r"""With u = √(2/π)(x + 0.044715x³): ½(1 + tanh u) + ½x(1 − tanh²u) u'."""
+    r"""The derivative of the tanh form of GELU.
+
+    With :math:`u = \sqrt{2/\pi}(x + 0.044715x^3)`:
+    :math:`\tfrac12(1 + \tanh u) + \tfrac12 x(1 - \tanh^2 u)\,u'`.
+    """
     t = np.tanh(SQRT_2_OVER_PI * (x + GELU_TANH_CUBIC * x**3))
     du = SQRT_2_OVER_PI * (1 + 3 * GELU_TANH_CUBIC * x**2)
     return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
 
 
 def swish(x: np.ndarray, beta: float = 1.0) -> np.ndarray:
-    r"""Swish(x) = x σ(βx); β = 1 is SiLU, β = 0 is x/2, β → ∞ tends to ReLU."""
+    r""":math:`\mathrm{Swish}(x) = x\,\sigma(\beta x)`.
+
+    β = 1 is SiLU, β = 0 is x/2, and as β → ∞ it tends to ReLU.
+    """
     return x * sigmoid(np.asarray(beta * x, dtype=x.dtype))
 
 
 def swish_grad(x: np.ndarray, beta: float = 1.0) -> np.ndarray:
-    r"""Swish'(x) = σ(βx) + βx σ(βx)(1 − σ(βx))."""
+    r"""The derivative of Swish.
+
+    :math:`\mathrm{Swish}'(x) = \sigma(\beta x) + \beta x\,\sigma(\beta x)(1 - \sigma(\beta x))`.
+    """
     s = sigmoid(np.asarray(beta * x, dtype=x.dtype))
     return s + beta * x * s * (1 - s)
 
 
 def silu(x: np.ndarray) -> np.ndarray:
-    r"""SiLU(x) = x σ(x)."""
+    r""":math:`\mathrm{SiLU}(x) = x\,\sigma(x)`."""
     return x * sigmoid(x)
 
 
 def silu_grad(x: np.ndarray) -> np.ndarray:
-    r"""SiLU'(x) = σ(x)(1 + x(1 − σ(x)))."""
+    r""":math:`\mathrm{SiLU}'(x) = \sigma(x)\bigl(1 + x(1 - \sigma(x))\bigr)`."""
     s = sigmoid(x)
     return s * (1 + x * (1 - s))
 
 
 def softplus(x: np.ndarray) -> np.ndarray:
-    r"""softplus(x) = log(1 + e^x) = max(x, 0) + log(1 + e^{-|x|})."""
+    r""":math:`\mathrm{softplus}(x) = \log(1 + e^x) = \max(x, 0) + \log(1 + e^{-|x|})`."""
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
 def softplus_grad(x: np.ndarray) -> np.ndarray:
-    r"""softplus'(x) = σ(x)."""
+    r""":math:`\mathrm{softplus}'(x) = \sigma(x)`."""
     return sigmoid(x)
 
 
 def mish(x: np.ndarray) -> np.ndarray:
-    r"""Mish(x) = x tanh(softplus(x))."""
+    r""":math:`\mathrm{Mish}(x) = x\tanh(\mathrm{softplus}(x))`."""
     return x * np.tanh(softplus(x))
 
 
 def mish_grad(x: np.ndarray) -> np.ndarray:
-    r"""Mish'(x) = tanh(softplus(x)) + x (1 − tanh²(softplus(x))) σ(x)."""
+    r"""The derivative of Mish.
+
+    With :math:`t = \tanh(\mathrm{softplus}(x))`:
+    :math:`\mathrm{Mish}'(x) = t + x(1 - t^2)\,\sigma(x)`.
+    """
     t = np.tanh(softplus(x))
     return t + x * (1 - t * t) * sigmoid(x)

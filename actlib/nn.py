@@ -6,6 +6,7 @@ Shazeer (2020) the same matrices are W, V and W2.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
@@ -13,7 +14,7 @@ from torch import nn
 
 from .registry import get, names
 
-# The activation inside each gated variant of Shazeer (2020), Table 1.
+#: The activation applied to the gate in each GLU variant of Shazeer (2020), Table 1.
 GLU_VARIANTS = {
     "glu": "sigmoid",
     "bilinear": "identity",
@@ -132,8 +133,8 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
         sizes: layer widths from input to output, e.g. ``[2, 64, 64, 1]``.
         activation: a registered activation name; ``params`` are passed to it.
         bias: whether the linear layers have biases.
-        seed: if given, the weights are drawn from a generator seeded with it, leaving the
-            global random state untouched; if ``None``, from the global state.
+        seed: if given, the weights are drawn from a ``torch.Generator`` seeded with it, so the
+            global random state is neither used nor changed; if ``None``, from the global state.
 
     Example:
         >>> mlp([2, 16, 1], "tanh", seed=0)
@@ -148,19 +149,39 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
         raise ValueError(f"sizes needs an input and an output width, got {sizes}")
     _check_sizes(**{f"sizes[{i}]": s for i, s in enumerate(sizes)})
     get(activation, **params)  # fails early, with the list of names, on a bad activation
-    with torch.random.fork_rng(devices=[], enabled=seed is not None):
-        if seed is not None:
-            torch.manual_seed(seed)
-        layers: list[nn.Module] = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-            if i > 0:
-                layers.append(get(activation, **params).module())
+    generator = None if seed is None else torch.Generator().manual_seed(seed)
+    layers: list[nn.Module] = []
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        if i > 0:
+            layers.append(get(activation, **params).module())
+        if generator is None:
             layers.append(nn.Linear(n_in, n_out, bias=bias))
+        else:
+            with torch.random.fork_rng(devices=[]):  # the constructor's own draw is undone
+                linear = nn.Linear(n_in, n_out, bias=bias)
+            layers.append(init_linear(linear, generator))
     return nn.Sequential(*layers)
 
 
+def init_linear(linear: nn.Linear, generator: torch.Generator) -> nn.Linear:
+    r"""PyTorch's default initialisation of ``nn.Linear``, drawn from ``generator``.
+
+    Weights and biases are uniform on :math:`[-1/\sqrt{n_{in}}, 1/\sqrt{n_{in}}]`, which is
+    what ``nn.Linear.reset_parameters`` draws (Kaiming-uniform with ``a = √5``).
+    """
+    bound = 1 / math.sqrt(linear.in_features)
+    with torch.no_grad():
+        linear.weight.uniform_(-bound, bound, generator=generator)
+        if linear.bias is not None:
+            linear.bias.uniform_(-bound, bound, generator=generator)
+    return linear
+
+
 def is_activation(module: nn.Module) -> bool:
-    """Whether ``module`` is of a type that some registered activation's ``module()`` returns."""
+    """Whether ``module`` is of a type that some registered activation's ``module()`` returns.
+
+    ``identity`` is registered, so every ``nn.Identity`` in a model counts as an activation.
+    """
     return isinstance(module, _activation_types())
 
 

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 
 from .registry import Activation, get, names
 
+#: One colour per activation, the same in every figure of the course.
 COLORS = {
     "identity": "#777777",
     "sigmoid": "#CC6677",

@@ -9,6 +9,7 @@ array([0.       , 0.8807971])
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -113,12 +114,24 @@ def get(name: str, **params: float) -> Activation:
     if unknown:
         takes = ", ".join(f"{k}={v}" for k, v in entry.defaults.items()) or "no parameters"
         raise ValueError(f"{name} got unknown parameter(s) {unknown}; it takes {takes}")
-    for key, value in params.items():
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError(f"{name}: parameter {key} must be a finite number, got {value!r}")
-    bound = MappingProxyType({**entry.defaults, **{k: float(v) for k, v in params.items()}})
+    values = {key: _finite_float(name, key, value) for key, value in params.items()}
+    bound = MappingProxyType({**entry.defaults, **values})
     return Activation(name, entry.formula, bound, entry.year, entry.reference,
                       entry.fn, entry.grad, entry.module)
+
+
+def _finite_float(name: str, key: str, value) -> float:
+    """``value`` as a float if it is a finite real number (Python or NumPy), else ValueError."""
+    problem = ValueError(f"{name}: parameter {key} must be a finite number, got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise problem
+    try:
+        value = float(value)
+    except OverflowError:
+        raise problem from None
+    if not math.isfinite(value):
+        raise problem
+    return value
 
 
 class Swish(nn.Module):
@@ -154,7 +167,7 @@ register("elu", F.elu, F.elu_grad, lambda alpha: nn.ELU(alpha=alpha),
 register("gelu", F.gelu, F.gelu_grad, nn.GELU, r"x\,\Phi(x)",
          year=2016, reference="hendrycks2016gaussian")
 register("gelu_tanh", F.gelu_tanh, F.gelu_tanh_grad, lambda: nn.GELU(approximate="tanh"),
-         r"\tfrac{1}{2}x\left(1 + \tanh\left[\sqrt{2/\pi}\,(x + 0.044715\,x^{3})\right]\right)",
+         r"\frac{1}{2}x\left(1 + \tanh\left[\sqrt{2/\pi}\,(x + 0.044715\,x^{3})\right]\right)",
          year=2016, reference="hendrycks2016gaussian")
 register("silu", F.silu, F.silu_grad, nn.SiLU, r"x\,\sigma(x)",
          year=2018, reference="elfwing2018sigmoid")
