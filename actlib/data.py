@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.datasets import make_moons
+from sklearn.datasets import load_digits, make_moons
 
 #: The names :func:`load` accepts.
 DATASETS = ("xor", "moons")
@@ -40,3 +40,24 @@ def load(name: str, n: int = 400, seed: int = 0) -> tuple[np.ndarray, np.ndarray
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; choose one of: {', '.join(DATASETS)}")
     return {"xor": xor, "moons": moons}[name](n=n, seed=seed)
+
+
+def digits(seed: int = 0, test_fraction: float = 0.25) -> tuple[np.ndarray, ...]:
+    """scikit-learn's 8×8 handwritten digits (1,797 images, 10 classes), shipped with the package.
+
+    Pixels are scaled from [0, 16] to [0, 1]; the split into training and test images is a
+    random permutation drawn from ``seed``.
+
+    Returns:
+        ``X_train, y_train, X_test, y_test``; images of shape ``(N, 64)`` as float32, labels
+        as int64.
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
+    images = load_digits()
+    X = (images.data / 16.0).astype(np.float32)
+    y = images.target.astype(np.int64)
+    order = np.random.default_rng(seed).permutation(len(X))
+    n_test = int(round(test_fraction * len(X)))
+    test, train = order[:n_test], order[n_test:]
+    return X[train], y[train], X[test], y[test]

@@ -126,7 +126,7 @@ def glu_hidden_size(d_model: int, multiple_of: int = 256,
 
 
 def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
-        seed: int | None = None, **params: float) -> nn.Sequential:
+        seed: int | None = None, init: str = "default", **params: float) -> nn.Sequential:
     """A multilayer perceptron: Linear, activation, ..., Linear (no activation at the end).
 
     Args:
@@ -135,6 +135,7 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
         bias: whether the linear layers have biases.
         seed: if given, the weights are drawn from a ``torch.Generator`` seeded with it, so the
             global random state is neither used nor changed; if ``None``, from the global state.
+        init: ``"default"`` (PyTorch's), ``"xavier"`` or ``"he"``; see :func:`init_linear`.
 
     Example:
         >>> mlp([2, 16, 1], "tanh", seed=0)
@@ -149,31 +150,55 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
         raise ValueError(f"sizes needs an input and an output width, got {sizes}")
     _check_sizes(**{f"sizes[{i}]": s for i, s in enumerate(sizes)})
     get(activation, **params)  # fails early, with the list of names, on a bad activation
-    generator = None if seed is None else torch.Generator().manual_seed(seed)
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
+    if seed is None:
+        seed = int(torch.randint(2**62, (1,)).item())  # from the global state, as torch would
+    generator = torch.Generator().manual_seed(seed)
     layers: list[nn.Module] = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         if i > 0:
             layers.append(get(activation, **params).module())
-        if generator is None:
-            layers.append(nn.Linear(n_in, n_out, bias=bias))
-        else:
-            with torch.random.fork_rng(devices=[]):  # the constructor's own draw is undone
-                linear = nn.Linear(n_in, n_out, bias=bias)
-            layers.append(init_linear(linear, generator))
+        with torch.random.fork_rng(devices=[]):  # the constructor's own draw is undone
+            linear = nn.Linear(n_in, n_out, bias=bias)
+        layers.append(init_linear(linear, generator, init))
     return nn.Sequential(*layers)
 
 
-def init_linear(linear: nn.Linear, generator: torch.Generator) -> nn.Linear:
+INITS = ("default", "xavier", "he")
+
+
+def init_linear(linear: nn.Linear, generator: torch.Generator,
+                scheme: str = "default") -> nn.Linear:
     r"""PyTorch's default initialisation of ``nn.Linear``, drawn from ``generator``.
 
     Weights and biases are uniform on :math:`[-1/\sqrt{n_{in}}, 1/\sqrt{n_{in}}]`, which is
     what ``nn.Linear.reset_parameters`` draws (Kaiming-uniform with ``a = √5``).
+
+    The other schemes set the weights' variance from the layer's widths and the biases to 0:
+
+    - ``"xavier"`` (Glorot & Bengio, 2010): uniform with variance :math:`2 / (n_{in} + n_{out})`,
+      which keeps signals steady through tanh and sigmoid layers near the origin;
+    - ``"he"`` (He et al., 2015): normal with variance :math:`2 / n_{in}`, which makes up for
+      ReLU setting half of its inputs to zero.
     """
-    bound = 1 / math.sqrt(linear.in_features)
+    if scheme not in INITS:
+        raise ValueError(f"unknown init {scheme!r}; choose one of: {', '.join(INITS)}")
+    n_in, n_out = linear.in_features, linear.out_features
     with torch.no_grad():
-        linear.weight.uniform_(-bound, bound, generator=generator)
+        if scheme == "default":
+            bound = 1 / math.sqrt(n_in)
+            linear.weight.uniform_(-bound, bound, generator=generator)
+        elif scheme == "xavier":
+            bound = math.sqrt(6 / (n_in + n_out))
+            linear.weight.uniform_(-bound, bound, generator=generator)
+        else:
+            linear.weight.normal_(0.0, math.sqrt(2 / n_in), generator=generator)
         if linear.bias is not None:
-            linear.bias.uniform_(-bound, bound, generator=generator)
+            if scheme == "default":
+                linear.bias.uniform_(-bound, bound, generator=generator)
+            else:
+                linear.bias.zero_()
     return linear
 
 
