@@ -10,6 +10,7 @@ import torch
 from torch import nn
 
 LOSSES = {"bce": nn.BCEWithLogitsLoss, "cross_entropy": nn.CrossEntropyLoss, "mse": nn.MSELoss}
+OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 
 
 @dataclass
@@ -29,27 +30,32 @@ def as_tensors(X: np.ndarray, y: np.ndarray, loss: str) -> tuple[torch.Tensor, t
 
 
 def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, *, steps: int = 300, lr: float = 0.01,
-        loss: str = "bce", callback: Callable[[int, nn.Module], None] | None = None) -> History:
-    """Train ``model`` on all of ``(X, y)`` at every step with Adam; return the loss history.
+        loss: str = "bce", optimizer: str = "adam",
+        callback: Callable[[int, nn.Module], None] | None = None) -> History:
+    """Train ``model`` on all of ``(X, y)`` at every step; return the loss history.
 
     Full-batch training involves no random choice, so the result depends only on the model's
     initial weights: seed those (e.g. ``actlib.nn.mlp(..., seed=0)``) and a run repeats exactly.
 
     Args:
         loss: ``"bce"`` (binary, logits out), ``"cross_entropy"`` (classes) or ``"mse"``.
+        optimizer: ``"adam"`` or ``"sgd"`` (plain gradient descent: a layer whose gradient
+            vanishes stops moving, where Adam would rescale the small gradient).
         callback: called as ``callback(step, model)`` after each step, e.g. to measure.
     """
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of: {', '.join(LOSSES)}")
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {optimizer!r}; choose one of: {', '.join(OPTIMIZERS)}")
     X_t, y_t = as_tensors(X, y, loss)
     criterion = LOSSES[loss]()
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    step_rule = OPTIMIZERS[optimizer](model.parameters(), lr=lr)
     history = History()
     for step in range(steps):
-        optimizer.zero_grad()
+        step_rule.zero_grad()
         value = criterion(model(X_t), y_t)
         value.backward()
-        optimizer.step()
+        step_rule.step()
         history.loss.append(value.item())
         if callback is not None:
             callback(step, model)
