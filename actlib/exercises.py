@@ -30,8 +30,14 @@ def check_collapse(collapse: Callable[[list[Layer]], Layer], seed: int = 0) -> b
     layers = _random_layers([3, 5, 4, 2], seed)
     expected_W = layers[2][0] @ layers[1][0] @ layers[0][0]
     expected_b = apply_layers(layers, np.zeros(3))
-    result = collapse(layers)
-    if not (isinstance(result, tuple) and len(result) == 2):
+    try:
+        result = collapse(layers)
+    except Exception as error:  # the learner's code failed: say how, and where to look
+        print(f"collapse raised {type(error).__name__}: {error}\n"
+              "The product runs last layer first, W3 @ W2 @ W1, with shapes"
+              " (2, 4) @ (4, 5) @ (5, 3); in input order the shapes do not fit.")
+        return False
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
         print("collapse should return a pair (W, b).")
         return False
     W, b = (np.asarray(r, dtype=float) for r in result)
@@ -40,8 +46,8 @@ def check_collapse(collapse: Callable[[list[Layer]], Layer], seed: int = 0) -> b
               " Multiply the weight matrices last layer first: W3 @ W2 @ W1.")
         return False
     if not np.allclose(W, expected_W):
-        print("W has the right shape but the wrong values: the order of the product matters,"
-              " and the first layer's matrix stands on the right.")
+        print("W has the right shape but the wrong values: every layer's matrix belongs in the"
+              " product, last layer first, so the first layer's matrix stands on the right.")
         return False
     if b.shape != expected_b.shape or not np.allclose(b, expected_b):
         print("W is right, b is not: each bias passes through every later layer's weights,"
