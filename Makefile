@@ -8,11 +8,16 @@ STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(wildcard chapters/*.ipynb)
 ACTLIB    := $(wildcard actlib/*.py)
 
-.PHONY: help install book test lint check-stripped strip unit notebooks lab serve clean
+CHROMIUM ?= chromium
+VENDOR := _vendor/.stamp
+
+.PHONY: help install book test lint check-stripped strip unit notebooks site-test chromium \
+        lab serve clean
 
 help:
 	@echo "make book    build the site into _build/html (warnings are errors)"
 	@echo "make test    check notebooks are stripped, lint, unit tests, run every chapter (nbval)"
+	@echo "make site-test  open every built page in headless Chromium and check links and weight"
 	@echo "make lab     open the chapters in JupyterLab"
 	@echo "make serve   serve the built site on http://localhost:8000"
 	@echo "make strip   strip outputs from the chapter notebooks before committing"
@@ -31,9 +36,23 @@ _build/.actlib-stamp: $(ACTLIB)
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
-book: $(STAMP) _build/.actlib-stamp
+# MathJax and the widget manager, served by the site itself (needs npm; see site/vendor.sh).
+$(VENDOR): site/vendor.txt site/vendor.sh
+	bash site/vendor.sh
+	touch $@
+
+book: $(STAMP) _build/.actlib-stamp $(VENDOR)
 	rm -rf _build/html
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# Every page of _build/html in headless Chromium; screenshots go to _build/screenshots.
+site-test: $(STAMP) chromium
+	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python -m pytest site -q
+
+chromium:
+	@command -v $(CHROMIUM) >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "make site-test needs Chromium: sudo apt-get install chromium" && exit 1; fi; }
 
 test: $(STAMP) check-stripped lint unit notebooks
 
@@ -60,4 +79,4 @@ serve:
 	$(PYTHON) -m http.server --directory _build/html 8000
 
 clean:
-	rm -rf _build
+	rm -rf _build _vendor

@@ -165,6 +165,7 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
     return nn.Sequential(*layers)
 
 
+#: The initialisation schemes :func:`init_linear` and :func:`mlp` accept.
 INITS = ("default", "xavier", "he")
 
 

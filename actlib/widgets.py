@@ -8,7 +8,9 @@ ipywidgets is imported only when an explorer is made.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
+from html import escape
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -17,20 +19,30 @@ from matplotlib.animation import FuncAnimation
 Draw = Callable[..., Any]  # draw(ax, **values) draws on ax
 
 
-def explorer(draw: Draw, figsize: tuple[float, float] = (5, 3.2), **controls: Any):
+def explorer(draw: Draw, start: dict[str, Any] | None = None,
+             figsize: tuple[float, float] = (5, 3.2), **controls: Any):
     """An ipywidgets explorer calling ``draw(ax, **values)`` whenever a control moves.
 
     Controls use ipywidgets' abbreviations: ``(min, max, step)`` makes a slider, a list makes
-    a drop-down, e.g. ``explorer(plot_neuron, w=(-3, 3, 0.1), activation=["relu", "tanh"])``.
+    a drop-down; ``start`` gives the values the controls start at, e.g.
+    ``explorer(plot_neuron, {"w": 1.5}, w=(-3, 3, 0.1), activation=["relu", "tanh"])``.
     """
     import ipywidgets
+
+    start = start or {}
+    unknown = set(start) - set(controls)
+    if unknown:
+        raise ValueError(f"start values for {sorted(unknown)}, which have no control")
 
     def update(**values: Any) -> None:
         fig, ax = plt.subplots(figsize=figsize, layout="constrained")
         draw(ax, **values)
         plt.show()
 
-    return ipywidgets.interactive(update, **controls)
+    widgets = {name: ipywidgets.interactive.widget_from_abbrev(
+                   abbrev, start.get(name, ipywidgets.widgets.interaction.empty))
+               for name, abbrev in controls.items()}
+    return ipywidgets.interactive(update, **widgets)
 
 
 def sweep(draw: Draw, param: str, values: Sequence[float], fixed: dict[str, Any] | None = None,
@@ -53,4 +65,14 @@ def sweep(draw: Draw, param: str, values: Sequence[float], fixed: dict[str, Any]
     animation = FuncAnimation(fig, frame, frames=len(values))
     html = animation.to_jshtml(fps=fps, default_mode="loop")
     plt.close(fig)
-    return HTML(html)
+    return HTML(_self_contained(html, alt=f"animation of the figure as {param} sweeps "
+                                          f"from {values[0]:.2g} to {values[-1]:.2g}"))
+
+
+def _self_contained(html: str, alt: str) -> str:
+    """Matplotlib's animation HTML without its CDN stylesheet, and with alt text on the frame.
+
+    The stylesheet only draws the buttons' icons; the course's theme ships the same icons.
+    """
+    html = re.sub(r'<link rel="stylesheet"[^>]*font-awesome[^>]*>\s*', "", html)
+    return re.sub(r'<img id="(_anim_img\w+)"', rf'<img id="\1" alt="{escape(alt)}"', html)

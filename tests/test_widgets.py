@@ -86,3 +86,18 @@ def test_explorer_calls_draw_with_the_control_values(no_new_figures):
     controls["activation"].value = "tanh"
     assert draw.calls[-2] == {"w": 2.0, "activation": "relu"}
     assert draw.calls[-1] == {"w": 2.0, "activation": "tanh"}
+
+
+
+def test_explorer_controls_start_at_the_given_values(no_new_figures):
+    pytest.importorskip("ipywidgets")
+    widget = explorer(Recorder(), {"w": 1.5, "name": "tanh"},
+                      w=(-3.0, 3.0, 0.25), name=["relu", "tanh"])
+    values = {c.description: c.value for c in widget.children if hasattr(c, "value")}
+    assert values == {"w": 1.5, "name": "tanh"}
+
+
+def test_explorer_rejects_a_start_value_without_a_control():
+    pytest.importorskip("ipywidgets")
+    with pytest.raises(ValueError, match="no control"):
+        explorer(Recorder(), {"b": 1.0}, w=(-3.0, 3.0, 0.25))

@@ -1,0 +1,45 @@
+"""A small Sphinx extension that keeps the built pages working offline and free of errors.
+
+- Widgets: the Jupyter widget manager (served from _static/html-manager) finds its icon fonts
+  next to its own module, whose address require.js derives from the module's name; a
+  ``paths`` entry points that name at _static/html-manager, wherever the page sits.
+- Widgets with MathJax 3: the widget manager typesets labels with the MathJax 2 call
+  ``MathJax.Hub.Queue``, which MathJax 3 lacks; a two-line shim forwards it to MathJax 3.
+- A first visit: the theme logs "Got invalid theme mode" as an error until a light or dark mode
+  has been stored; we start it on "auto", which follows the reader's system setting.
+- Duplicate scripts: sphinx-thebe registers its inline configuration twice under Jupyter Book,
+  which the browser reports as "Identifier 'THEBE_JS_URL' has already been declared".
+"""
+
+from __future__ import annotations
+
+SETUP_JS = """
+var require = {paths: {  // read by require.js when it loads: where the widget manager lives
+  "@jupyter-widgets/html-manager/dist": new URL(
+    document.documentElement.dataset.content_root + "_static/html-manager", document.baseURI).href,
+}};
+document.documentElement.dataset.mode ||= "auto";  // a first visit has no stored mode yet
+document.addEventListener("DOMContentLoaded", () => {  // after the deferred MathJax script ran
+  if (window.MathJax && !window.MathJax.Hub) {
+    window.MathJax.Hub = {Queue: (job) => window.MathJax.typesetPromise?.([job[2]])};
+  }
+});
+"""
+
+
+def _without_duplicates(app, pagename, templatename, context, doctree) -> None:
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        # the same script, whatever its priority, and an inline one registered as None or ""
+        key = (getattr(script, "filename", script) or "",
+               tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
+
+
+def setup(app):
+    app.add_js_file(None, body=SETUP_JS, priority=200)  # before the widget manager (500)
+    app.connect("html-page-context", _without_duplicates, priority=999)  # after the others
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
