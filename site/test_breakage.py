@@ -6,7 +6,7 @@ from pathlib import Path
 
 import checks
 import pytest
-from test_site import browser, browser_problems, serve  # noqa: F401  (browser is a fixture)
+from browsing import browser_problems, serve
 
 PNG = bytes.fromhex(  # a 1x1 transparent PNG
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -22,21 +22,21 @@ def site(tmp_path: Path, body: str, head: str = "") -> Path:
     return tmp_path
 
 
-def test_a_clean_page_passes(tmp_path, browser):  # noqa: F811
+def test_a_clean_page_passes(tmp_path, browser):
     root = site(tmp_path, '<img src="ok.png" alt="a dot"><a href="other.html#top">other</a>')
     assert not checks.broken_links(root) and not checks.images_without_alt(root)
     with serve(root) as base:
         assert browser_problems(browser, base, "index.html") == []
 
 
-def test_an_external_script_is_caught(tmp_path, browser):  # noqa: F811
+def test_an_external_script_is_caught(tmp_path, browser):
     root = site(tmp_path, "", head='<script src="https://cdn.example.org/lib.js"></script>')
     assert checks.external_resources(root)
     with serve(root) as base:
         assert any("external request" in p for p in browser_problems(browser, base, "index.html"))
 
 
-def test_a_missing_image_is_caught(tmp_path, browser):  # noqa: F811
+def test_a_missing_image_is_caught(tmp_path, browser):
     root = site(tmp_path, '<img src="gone.png" alt="a figure">')
     assert checks.missing_resources(root)
     with serve(root) as base:
@@ -50,13 +50,13 @@ def test_a_broken_link_or_anchor_is_caught(tmp_path, href):
     assert checks.broken_links(root)
 
 
-def test_a_script_error_is_caught(tmp_path, browser):  # noqa: F811
+def test_a_script_error_is_caught(tmp_path, browser):
     root = site(tmp_path, "<script>undefinedFunction()</script>")
     with serve(root) as base:
         assert any("script error" in p for p in browser_problems(browser, base, "index.html"))
 
 
-def test_untypeset_math_is_caught(tmp_path, browser):  # noqa: F811
+def test_untypeset_math_is_caught(tmp_path, browser):
     root = site(tmp_path, '<span class="math">\\(x^2\\)</span>')
     with serve(root) as base:
         assert any("untypeset" in p for p in browser_problems(browser, base, "index.html"))
@@ -78,14 +78,14 @@ def test_a_heavy_page_is_caught(tmp_path):
     assert checks.heavy_pages(root)
 
 
-def test_a_chapter_without_figures_is_caught(tmp_path, browser):  # noqa: F811
+def test_a_chapter_without_figures_is_caught(tmp_path, browser):
     root = site(tmp_path, '<div class="cell"><pre>print(1)</pre></div>')
     with serve(root) as base:
         assert any("without a single figure" in p
                    for p in browser_problems(browser, base, "index.html"))
 
 
-def test_an_animation_without_controls_is_caught(tmp_path, browser):  # noqa: F811
+def test_an_animation_without_controls_is_caught(tmp_path, browser):
     root = site(tmp_path, '<div class="animation"><img src="ok.png" alt="frame"></div>')
     with serve(root) as base:
         assert any("animation" in p for p in browser_problems(browser, base, "index.html"))
