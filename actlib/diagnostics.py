@@ -60,3 +60,109 @@ def dead_fraction(model: nn.Module, inputs: torch.Tensor, eps: float = 0.0) -> l
         dead = (out.abs() <= eps).all(dim=0)
         fractions.append(dead.float().mean().item())
     return fractions
+
+
+def _activation_io(model: nn.Module,
+                   inputs: torch.Tensor) -> list[tuple[nn.Module, torch.Tensor, torch.Tensor]]:
+    """Each activation layer with what it received and what it returned, input side first."""
+    layers = [m for m in model.modules() if is_activation(m)]
+    if not layers:
+        raise ValueError("the model has no activation layer (see actlib.names())")
+    seen: dict[nn.Module, tuple[torch.Tensor, torch.Tensor]] = {}
+    hooks = [m.register_forward_hook(lambda m, args, out: seen.__setitem__(m, (args[0], out)))
+             for m in layers]
+    try:
+        with torch.no_grad():
+            model(inputs)
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return [(layer, *seen[layer]) for layer in layers]
+
+
+def elementwise_derivative(layer: nn.Module, z: torch.Tensor) -> torch.Tensor:
+    r"""The derivative :math:`f'(z)` of an element-wise activation module, entry by entry.
+
+    Because :math:`f` acts on each entry alone, the gradient of :math:`\sum f(z)` with
+    respect to :math:`z` is exactly :math:`f'(z)`.
+    """
+    z = z.detach().clone().requires_grad_(True)
+    with torch.enable_grad():
+        (derivative,) = torch.autograd.grad(layer(z).sum(), z)
+    return derivative
+
+
+def peak_derivative(layer: nn.Module, lim: float = 10.0, n: int = 20_001) -> float:
+    r"""The largest value of :math:`f'` on ``n`` points spread over [−lim, lim], 0 among them.
+
+    For the sigmoid it is 1/4, for tanh and ReLU 1.
+    """
+    grid = torch.linspace(-lim, lim, n, dtype=torch.float64)
+    return elementwise_derivative(layer, grid).max().item()
+
+
+def saturated_fraction(model: nn.Module, inputs: torch.Tensor,
+                       threshold: float = 0.05) -> list[float]:
+    r"""Per activation layer, the fraction of (input, unit) pairs where the unit is saturated.
+
+    A unit is **saturated** on an input when the derivative of its activation at its
+    pre-activation :math:`z` has fallen below ``threshold`` times the activation's largest
+    derivative:
+
+    .. math:: f'(z) < \text{threshold} \cdot \max_t f'(t).
+
+    With the default 0.05 that means :math:`|z| > 4.36` for the sigmoid (outputs within 0.013
+    of 0 or 1) and :math:`|z| > 2.18` for tanh (:math:`|\tanh z| > 0.975`). A saturated unit
+    passes almost no gradient back, whatever arrives from above (Glorot & Bengio, 2010).
+
+    Args:
+        model: any module containing element-wise activation modules.
+        inputs: a batch the model accepts, e.g. of shape ``(N, d_in)``.
+        threshold: the fraction of the peak derivative below which a unit counts as
+            saturated, in (0, 1).
+
+    Returns:
+        One fraction in [0, 1] per activation layer, input side first.
+    """
+    if not 0 < threshold < 1:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    fractions = []
+    peaks: dict[type, float] = {}
+    for layer, z, _ in _activation_io(model, inputs):
+        key = type(layer)
+        if key not in peaks:
+            peaks[key] = peak_derivative(layer)
+        saturated = elementwise_derivative(layer, z) < threshold * peaks[key]
+        fractions.append(saturated.float().mean().item())
+    return fractions
+
+
+def activation_spread(model: nn.Module, inputs: torch.Tensor) -> list[float]:
+    r"""Per activation layer, how much its output differs from one input to the next.
+
+    For each unit, the standard deviation of its output over the inputs of the batch;
+    then the mean over units. A layer whose spread is near 0 gives every input (nearly) the
+    same representation, so nothing after it can tell the inputs apart.
+
+    Returns:
+        One non-negative number per activation layer, input side first.
+    """
+    spreads = []
+    for _, _, out in _activation_io(model, inputs):
+        out = out.reshape(-1, out.shape[-1])  # (inputs, units)
+        spreads.append(out.std(dim=0).mean().item())
+    return spreads
+
+
+def mean_derivative(model: nn.Module, inputs: torch.Tensor) -> list[float]:
+    r"""Per activation layer, the average local factor :math:`f'(z)` over inputs and units.
+
+    Backpropagation multiplies the gradient by :math:`f'(z)` at every layer, so this is the
+    typical factor a layer contributes besides its weights: at most 1/4 for the sigmoid,
+    close to 1 for tanh near :math:`z = 0`.
+
+    Returns:
+        One number per activation layer, input side first.
+    """
+    return [elementwise_derivative(layer, z).mean().item()
+            for layer, z, _ in _activation_io(model, inputs)]

@@ -55,3 +55,51 @@ def check_collapse(collapse: Callable[[list[Layer]], Layer], seed: int = 0) -> b
         return False
     print("Correct: the whole stack is the single affine map x -> W @ x + b.")
     return True
+
+
+def check_sigmoid_derivative(derivative: Callable[[np.ndarray], np.ndarray]) -> bool:
+    r"""Chapter 2: check a learner's :math:`\sigma'(x)` against :func:`actlib.functions`.
+
+    Tries it on [−10, 10] and far out in the tails (±1000, where a careless formula
+    overflows). Prints what is wrong, or that it is right, and returns whether it is right.
+    """
+    import warnings
+
+    from .functions import sigmoid, sigmoid_grad
+
+    x = np.linspace(-10.0, 10.0, 201)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            result = np.asarray(derivative(x), dtype=float)
+        except RuntimeWarning as warning:
+            print(f"Your function raised a warning on [-10, 10]: {warning}.")
+            return False
+    expected = sigmoid_grad(x)
+    if result.shape != x.shape:
+        print(f"For an array of shape {x.shape} it returned shape {result.shape};"
+              " σ′ acts element by element, so the shapes should match.")
+        return False
+    if np.allclose(result, sigmoid(x)):
+        print("This is σ(x) itself. Differentiate 1 / (1 + e^(−x)) with the chain rule.")
+        return False
+    if not np.allclose(result, expected, atol=1e-8):
+        worst = int(np.argmax(np.abs(result - expected)))
+        print(f"At x = {x[worst]:g} it gives {result[worst]:.6g}; σ′ is {expected[worst]:.6g}"
+              f" there. Hint: σ′(0) = 1/4, and σ′(x) = σ(x)(1 − σ(x)).")
+        return False
+    tails = np.array([-1000.0, 1000.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            far = np.asarray(derivative(tails), dtype=float)
+        except RuntimeWarning:
+            print("Right on [-10, 10], but e^1000 overflows at x = ±1000. Write σ′ through σ,"
+                  " as actlib.get('sigmoid')(x) * (1 - actlib.get('sigmoid')(x)), which is"
+                  " computed from e^(−|x|).")
+            return False
+    if not np.allclose(far, 0.0):
+        print(f"Right on [-10, 10], but at x = ±1000 it gives {far}; σ′ tends to 0 there.")
+        return False
+    print("Correct: your σ′ matches actlib's, including far out in the tails.")
+    return True

@@ -9,7 +9,7 @@ from torch import nn
 from . import data
 from .diagnostics import gradient_norms
 from .nn import mlp
-from .train import accuracy, fit
+from .train import accuracy, fit, one_thread
 
 TEST_SEED_OFFSET = 10_000  # the test set of seed s is drawn with seed s + 10_000
 
@@ -23,7 +23,8 @@ def train_classifier(dataset: str, sizes: list[int], activation: str, seed: int,
     X, y = data.load(dataset, n=n, seed=seed)
     X_test, y_test = data.load(dataset, n=n, seed=seed + TEST_SEED_OFFSET)
     model = mlp(sizes, activation, seed=seed)
-    fit(model, X, y, steps=steps, lr=lr, loss="bce")
+    with one_thread():
+        fit(model, X, y, steps=steps, lr=lr, loss="bce")
     return model, accuracy(model, X_test, y_test)
 
 

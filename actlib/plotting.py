@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from .registry import Activation, get, names
 
@@ -115,4 +116,92 @@ def plot_warped_grid(ax: Axes, transform: Callable[[np.ndarray], np.ndarray],
             image = transform(points)
             ax.plot(image[:, 0], image[:, 1], lw=0.8, color=color_)
     ax.set_aspect("equal")
+    return ax
+
+
+def plot_layer_profile(ax: Axes, profiles: np.ndarray, color: str, label: str,
+                       relative: bool = True, marker: str = "o", ls: str = "-") -> Axes:
+    """One value per layer on a log scale: the geometric mean over seeds, min–max shaded.
+
+    ``profiles`` has one row per seed and one column per layer, input side first. With
+    ``relative``, each row is divided by its last entry first, so the output layer sits at 1.
+    """
+    profiles = np.atleast_2d(np.asarray(profiles, dtype=float))
+    if relative:
+        profiles = profiles / profiles[:, -1:]
+    layers = np.arange(1, profiles.shape[1] + 1)
+    mean = np.exp(np.log(profiles).mean(axis=0))
+    ax.fill_between(layers, profiles.min(axis=0), profiles.max(axis=0), color=color,
+                    alpha=0.2, lw=0)
+    ax.plot(layers, mean, lw=2, color=color, marker=marker, ms=3, ls=ls, label=label)
+    ax.set_yscale("log")
+    ax.set(xlabel="layer (input side first)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return ax
+
+
+def plot_bound(ax: Axes, n_layers: int, factor: float = 0.25, label: str | None = None) -> Axes:
+    r"""The reference line :math:`\text{factor}^{\,n - l}` for layers :math:`l = 1 \dots n`.
+
+    For ``factor=0.25`` it is what the sigmoid's derivative alone allows between layer ``l``
+    and the last layer ``n``, if the weights neither grow nor shrink the signal.
+    """
+    layers = np.arange(1, n_layers + 1)
+    ax.plot(layers, factor ** (n_layers - layers), lw=1.5, ls="--", color="0.3",
+            label=label if label is not None else f"{factor:g} per layer")
+    ax.set_yscale("log")
+    return ax
+
+
+def plot_gradient_bars(ax: Axes, norms: list[float], color: str, relative: bool = True,
+                       bound: float | None = None, ylim: tuple[float, float] | None = None) -> Axes:
+    """Per-layer gradient norms as bars on a log scale, input side first.
+
+    With ``relative``, the norms are divided by the last layer's. ``bound`` adds the dashed
+    line of :func:`plot_bound`; a fixed ``ylim`` keeps frames of an animation comparable.
+    """
+    values = np.asarray(norms, dtype=float)
+    if relative:
+        values = values / values[-1]
+    layers = np.arange(1, len(values) + 1)
+    ax.bar(layers, values, color=color, width=0.8)
+    if bound is not None:
+        plot_bound(ax, len(values), bound)
+        ax.legend(loc="upper left", frameon=False)
+    ax.set_yscale("log")
+    ax.set(xlabel="layer (input side first)",
+           ylabel="gradient norm / last layer's" if relative else "gradient norm")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    return ax
+
+
+def plot_mean_band(ax: Axes, x: np.ndarray, samples: np.ndarray, color: str, label: str,
+                   ls: str = "-") -> Axes:
+    """The mean over rows of ``samples`` (one row per seed) as a line, min–max shaded."""
+    samples = np.atleast_2d(np.asarray(samples, dtype=float))
+    ax.fill_between(x, samples.min(axis=0), samples.max(axis=0), color=color, alpha=0.2, lw=0)
+    ax.plot(x, samples.mean(axis=0), lw=2, color=color, ls=ls, label=label)
+    return ax
+
+
+def plot_per_layer(ax: Axes, x: np.ndarray, values: np.ndarray, cmap: str = "viridis",
+                   colorbar: bool = True) -> Axes:
+    """One line per layer over ``x`` (e.g. training steps), coloured from input to output.
+
+    ``values`` has shape ``(len(x), layers)``. The first layer takes the darkest colour of
+    ``cmap``, the last layer the lightest; a colour bar labelled "layer" explains them.
+    """
+    import matplotlib as mpl
+
+    values = np.asarray(values, dtype=float)
+    n = values.shape[1]
+    colormap = mpl.colormaps[cmap]
+    norm = mpl.colors.Normalize(vmin=1, vmax=max(n, 2))
+    for layer in range(n):
+        ax.plot(x, values[:, layer], lw=1.5, color=colormap(norm(layer + 1)))
+    if colorbar:
+        mappable = mpl.cm.ScalarMappable(norm=norm, cmap=colormap)
+        ax.figure.colorbar(mappable, ax=ax, label="layer")
     return ax

@@ -1,0 +1,201 @@
+"""Chapter 2's experiments: hand backpropagation as the answer key, known changes, smoke runs."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from actlib import diagnostics, vanishing
+from actlib.experiments import gradient_norms_at_init
+
+
+def linears(model: nn.Module) -> list[nn.Linear]:
+    return [m for m in model if isinstance(m, nn.Linear)]
+
+
+# deep_mlp
+
+def test_deep_mlp_has_depth_hidden_layers_of_the_given_width():
+    model = vanishing.deep_mlp("tanh", 3, seed=0, width=16)
+    sizes = [(m.in_features, m.out_features) for m in linears(model)]
+    assert sizes == [(64, 16), (16, 16), (16, 16), (16, 10)]
+    assert sum(isinstance(m, nn.Tanh) for m in model) == 3
+
+
+def test_gain_multiplies_every_weight_matrix_and_leaves_biases():
+    plain = vanishing.deep_mlp("sigmoid", 2, seed=3, width=8, init="default")
+    scaled = vanishing.deep_mlp("sigmoid", 2, seed=3, width=8, init="default", gain=4.0)
+    for a, b in zip(linears(plain), linears(scaled)):
+        torch.testing.assert_close(b.weight, 4.0 * a.weight)
+        torch.testing.assert_close(b.bias, a.bias)
+
+
+@pytest.mark.parametrize(("depth", "gain"), [(0, 1.0), (2, 0.0), (2, -1.0)])
+def test_deep_mlp_rejects_bad_sizes(depth, gain):
+    with pytest.raises(ValueError):
+        vanishing.deep_mlp("sigmoid", depth, seed=0, gain=gain)
+
+
+# gradient_profile
+
+def hand_backprop(model: nn.Sequential, X: torch.Tensor, y: torch.Tensor) -> list[float]:
+    """||dL/dW_l|| by the recursion delta_l = f'(z_l) * (W_(l+1)^T delta_(l+1)), in float64."""
+    Ws = [m.weight.detach().double().numpy() for m in linears(model)]
+    bs = [m.bias.detach().double().numpy() for m in linears(model)]
+    h, hs, zs = X.double().numpy(), [], []
+    for W, b in zip(Ws[:-1], bs[:-1]):
+        hs.append(h)
+        z = h @ W.T + b
+        zs.append(z)
+        h = 1 / (1 + np.exp(-z))  # sigmoid
+    hs.append(h)
+    logits = h @ Ws[-1].T + bs[-1]
+    p = np.exp(logits - logits.max(axis=1, keepdims=True))
+    p /= p.sum(axis=1, keepdims=True)
+    delta = (p - np.eye(10)[y.numpy()]) / len(y)  # dL/dlogits for the mean cross-entropy
+    norms = [np.linalg.norm(delta.T @ hs[-1])]
+    for W, z, h_in in zip(Ws[:0:-1], zs[::-1], hs[-2::-1]):
+        s = 1 / (1 + np.exp(-z))
+        delta = s * (1 - s) * (delta @ W)  # the per-layer factor: sigma' times W^T
+        norms.append(np.linalg.norm(delta.T @ h_in))
+    return norms[::-1]
+
+
+def test_gradient_profile_matches_backpropagation_by_hand():
+    model = vanishing.deep_mlp("sigmoid", 4, seed=2, width=16)
+    X, y = vanishing.probe_batch(seed=2, batch=64)
+    expected = hand_backprop(model, X, y)
+    got = vanishing.gradient_profile("sigmoid", 4, seed=2, width=16, batch=64)
+    np.testing.assert_allclose(got, expected, rtol=1e-4)
+
+
+def test_gradient_profile_with_gain_one_is_the_shared_experiment():
+    for activation, init in [("sigmoid", "xavier"), ("relu", "he")]:
+        expected = gradient_norms_at_init(activation, 5, seed=1, width=32, init=init)
+        got = vanishing.gradient_profile(activation, 5, seed=1, width=32, init=init)
+        assert got == pytest.approx(expected, rel=1e-5)  # one thread may round differently
+
+
+def test_gradient_profiles_stacks_one_row_per_seed():
+    rows = vanishing.gradient_profiles("tanh", 3, seeds=[0, 1], width=8)
+    assert rows.shape == (2, 4)
+    assert rows[1].tolist() == vanishing.gradient_profile("tanh", 3, seed=1, width=8)
+
+
+def test_sigmoid_gradient_fades_and_tanh_does_not_at_init():
+    # the chapter's claim at a depth of 10, one seed
+    sigmoid = vanishing.first_last_ratio(vanishing.gradient_profile("sigmoid", 10, seed=0))
+    tanh = vanishing.first_last_ratio(vanishing.gradient_profile("tanh", 10, seed=0))
+    assert sigmoid < 0.3**10
+    assert 0.3 < tanh < 3
+
+
+def test_saturation_at_init_rises_with_the_gain():
+    low = vanishing.saturation_at_init("tanh", 3, seed=0, width=16, gain=1.0)
+    high = vanishing.saturation_at_init("tanh", 3, seed=0, width=16, gain=8.0)
+    assert len(low) == len(high) == 3
+    assert max(low) < 0.05 and min(high) > 0.3
+
+
+# summaries
+
+def test_first_last_ratio():
+    assert vanishing.first_last_ratio([1e-3, 0.5, 2.0]) == pytest.approx(5e-4)
+    with pytest.raises(ValueError):
+        vanishing.first_last_ratio([1.0])
+
+
+def test_geometric_summary():
+    mean, low, high = vanishing.geometric_summary([1e-4, 1e-2, 1.0])
+    assert (mean, low, high) == (pytest.approx(1e-2), 1e-4, 1.0)
+    with pytest.raises(ValueError):
+        vanishing.geometric_summary([1.0, 0.0])
+    with pytest.raises(ValueError):
+        vanishing.geometric_summary([])
+
+
+# relative_change and weight_gradient_norms
+
+def test_relative_change_in_closed_form():
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1))
+    with torch.no_grad():
+        model[0].weight.copy_(torch.eye(2))
+        model[2].weight.copy_(torch.tensor([[3.0, 4.0]]))
+    before = [m.weight.detach().clone() for m in linears(model)]
+    with torch.no_grad():
+        model[0].weight[0, 1] = 0.5  # ||dW|| = 0.5, ||W|| = √2
+        model[2].weight.mul_(1.1)  # ||dW|| = 0.1 · 5
+    got = vanishing.relative_change(before, model)
+    assert got == [pytest.approx(0.5 / np.sqrt(2)), pytest.approx(0.1)]
+
+
+def test_relative_change_needs_one_matrix_per_layer():
+    with pytest.raises(ValueError):
+        vanishing.relative_change([torch.ones(2, 2)], vanishing.deep_mlp("tanh", 1, seed=0))
+
+
+def test_weight_gradient_norms_equal_gradient_norms_and_leave_grad_alone():
+    model = vanishing.deep_mlp("tanh", 2, seed=0, width=8)
+    X, y = vanishing.probe_batch(seed=0, batch=32)
+    got = vanishing.weight_gradient_norms(model, X, y)
+    assert all(p.grad is None for p in model.parameters())
+    nn.functional.cross_entropy(model(X), y).backward()
+    assert got == pytest.approx(diagnostics.gradient_norms(model), rel=1e-6)
+
+
+# training
+
+def test_one_thread_restores_the_thread_count_even_after_an_error():
+    threads = torch.get_num_threads()
+    with pytest.raises(RuntimeError), vanishing.one_thread():
+        assert torch.get_num_threads() == 1
+        raise RuntimeError
+    assert torch.get_num_threads() == threads
+
+
+@pytest.fixture(scope="module")
+def short_run():
+    return vanishing.train_and_watch("sigmoid", 2, seed=0, width=8, steps=20, every=10)
+
+
+def test_train_and_watch_records_what_it_promises(short_run):
+    assert len(short_run.loss) == 20
+    assert short_run.recorded == [0, 10, 20]
+    assert short_run.gradients.shape == (3, 3)  # steps recorded × linear layers
+    assert short_run.saturation.shape == (3, 2)  # steps recorded × hidden layers
+    assert len(short_run.weight_change) == 3
+    assert 0.0 <= short_run.test_accuracy <= 1.0
+    assert np.all((short_run.saturation >= 0) & (short_run.saturation <= 1))
+
+
+def test_train_and_watch_starts_from_the_gradient_at_init(short_run):
+    expected = vanishing.weight_gradient_norms(
+        vanishing.deep_mlp("sigmoid", 2, seed=0, width=8),
+        *(torch.as_tensor(a) for a in vanishing.data.digits(seed=0)[:2]))
+    np.testing.assert_allclose(short_run.gradients[0], expected, rtol=1e-6)
+
+
+def test_train_and_watch_repeats_exactly_for_a_seed(short_run):
+    again = vanishing.train_and_watch("sigmoid", 2, seed=0, width=8, steps=20, every=10)
+    assert again.loss == short_run.loss
+    assert again.weight_change == short_run.weight_change
+    np.testing.assert_array_equal(again.gradients, short_run.gradients)
+
+
+def test_a_shallow_network_learns_in_a_few_steps():
+    run = vanishing.train_and_watch("tanh", 1, seed=0, width=16, steps=30, every=30)
+    assert run.loss[-1] < 0.7 * run.loss[0]
+    assert all(change > 0 for change in run.weight_change)
+
+
+def test_train_and_watch_rejects_bad_counts():
+    with pytest.raises(ValueError):
+        vanishing.train_and_watch("tanh", 1, seed=0, steps=0)
+
+
+def test_train_many_labels_runs_per_seed():
+    runs = vanishing.train_many({"a": ("tanh", 1), "b": ("sigmoid", 2)}, seeds=[0, 1],
+                                width=4, steps=2, every=1)
+    assert list(runs) == ["a", "b"]
+    assert [len(v) for v in runs.values()] == [2, 2]
+    assert runs["b"][0].saturation.shape == (3, 2)
