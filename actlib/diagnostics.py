@@ -42,21 +42,9 @@ def dead_fraction(model: nn.Module, inputs: torch.Tensor, eps: float = 0.0) -> l
     """
     if eps < 0:
         raise ValueError(f"eps must be >= 0, got {eps}")
-    layers = [m for m in model.modules() if is_activation(m)]
-    if not layers:
-        raise ValueError("the model has no activation layer (see actlib.names())")
-    outputs: dict[nn.Module, torch.Tensor] = {}
-    hooks = [m.register_forward_hook(lambda m, _, out: outputs.__setitem__(m, out))
-             for m in layers]
-    try:
-        with torch.no_grad():
-            model(inputs)
-    finally:
-        for hook in hooks:
-            hook.remove()
     fractions = []
-    for layer in layers:
-        out = outputs[layer].reshape(-1, outputs[layer].shape[-1])  # (inputs, units)
+    for _, _, out in _activation_io(model, inputs):
+        out = out.reshape(-1, out.shape[-1])  # (inputs, units)
         dead = (out.abs() <= eps).all(dim=0)
         fractions.append(dead.float().mean().item())
     return fractions
