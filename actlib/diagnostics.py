@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 
@@ -43,17 +45,22 @@ def dead_fraction(model: nn.Module, inputs: torch.Tensor, eps: float = 0.0) -> l
     if eps < 0:
         raise ValueError(f"eps must be >= 0, got {eps}")
     fractions = []
-    for _, _, out in _activation_io(model, inputs):
+    for _, _, out in activation_io(model, inputs):
         out = out.reshape(-1, out.shape[-1])  # (inputs, units)
         dead = (out.abs() <= eps).all(dim=0)
         fractions.append(dead.float().mean().item())
     return fractions
 
 
-def _activation_io(model: nn.Module,
-                   inputs: torch.Tensor) -> list[tuple[nn.Module, torch.Tensor, torch.Tensor]]:
-    """Each activation layer with what it received and what it returned, input side first."""
-    layers = [m for m in model.modules() if is_activation(m)]
+def activation_io(model: nn.Module, inputs: torch.Tensor,
+                  is_layer: Callable[[nn.Module], bool] = is_activation,
+                  ) -> list[tuple[nn.Module, torch.Tensor, torch.Tensor]]:
+    """Each activation layer with what it received and what it returned, input side first.
+
+    Runs the model once on ``inputs`` without gradients. ``is_layer`` says which modules
+    count as activation layers (default :func:`actlib.nn.is_activation`).
+    """
+    layers = [m for m in model.modules() if is_layer(m)]
     if not layers:
         raise ValueError("the model has no activation layer (see actlib.names())")
     seen: dict[nn.Module, tuple[torch.Tensor, torch.Tensor]] = {}
@@ -116,7 +123,7 @@ def saturated_fraction(model: nn.Module, inputs: torch.Tensor,
         raise ValueError(f"threshold must be in (0, 1), got {threshold}")
     fractions = []
     peaks: dict[type, float] = {}
-    for layer, z, _ in _activation_io(model, inputs):
+    for layer, z, _ in activation_io(model, inputs):
         key = type(layer)
         if key not in peaks:
             peaks[key] = peak_derivative(layer)
@@ -136,7 +143,7 @@ def activation_spread(model: nn.Module, inputs: torch.Tensor) -> list[float]:
         One non-negative number per activation layer, input side first.
     """
     spreads = []
-    for _, _, out in _activation_io(model, inputs):
+    for _, _, out in activation_io(model, inputs):
         out = out.reshape(-1, out.shape[-1])  # (inputs, units)
         spreads.append(out.std(dim=0).mean().item())
     return spreads
@@ -153,4 +160,4 @@ def mean_derivative(model: nn.Module, inputs: torch.Tensor) -> list[float]:
         One number per activation layer, input side first.
     """
     return [elementwise_derivative(layer, z).mean().item()
-            for layer, z, _ in _activation_io(model, inputs)]
+            for layer, z, _ in activation_io(model, inputs)]

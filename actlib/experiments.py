@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import torch
 from torch import nn
 
 from . import data
-from .diagnostics import gradient_norms
 from .nn import mlp
 from .train import accuracy, fit, one_thread
 
@@ -42,26 +40,6 @@ def linear_vs_hidden(dataset: str, seed: int, hidden: int = 16,
     }
     return {label: train_classifier(dataset, sizes, act, seed)[1]
             for label, (sizes, act) in models.items()}
-
-
-def gradient_norms_at_init(activation: str, depth: int, seed: int, *, width: int = 64,
-                          init: str = "xavier", batch: int = 256) -> list[float]:
-    r"""Chapters 2 and 3: per-layer gradient norms of a fresh network on one batch of digits.
-
-    The network is ``mlp([64] + [width] * depth + [10], activation, init=init)`` with weights
-    drawn from ``seed``; the loss is the cross-entropy on ``batch`` training images of
-    :func:`actlib.data.digits` (split with ``seed``).
-
-    Returns:
-        :math:`\lVert \partial L / \partial W_l \rVert` for the ``depth + 1`` linear layers,
-        input side first.
-    """
-    X, y, _, _ = data.digits(seed=seed)
-    model = mlp([64] + [width] * depth + [10], activation, seed=seed, init=init)
-    loss = nn.functional.cross_entropy(model(torch.as_tensor(X[:batch])),
-                                       torch.as_tensor(y[:batch]))
-    loss.backward()
-    return gradient_norms(model)
 
 
 def mean_and_spread(runs: list[dict[str, float]]) -> dict[str, tuple[float, float]]:

@@ -6,6 +6,7 @@ Shazeer (2020) the same matrices are W, V and W2.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 
@@ -212,4 +213,10 @@ def is_activation(module: nn.Module) -> bool:
 
 
 def _activation_types() -> tuple[type, ...]:
-    return tuple({type(get(name).module()) for name in names()})
+    return _module_types(tuple(names()))
+
+
+@functools.cache
+def _module_types(registered: tuple[str, ...]) -> tuple[type, ...]:
+    """The module types of the registered activations (cached per set of names)."""
+    return tuple({type(get(name).module()) for name in registered})

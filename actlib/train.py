@@ -15,18 +15,32 @@ OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 
 
 @contextmanager
+def torch_threads(threads: int | None) -> Iterator[int]:
+    """Run a block with PyTorch on ``threads`` threads (``None``: leave it), then restore.
+
+    Yields the number of threads in use inside the block.
+    """
+    before = torch.get_num_threads()
+    if threads is not None:
+        if threads < 1:
+            raise ValueError(f"threads must be >= 1, got {threads}")
+        torch.set_num_threads(threads)
+    try:
+        yield torch.get_num_threads()
+    finally:
+        torch.set_num_threads(before)
+
+
+@contextmanager
 def one_thread() -> Iterator[None]:
     """Run torch on one thread inside the block, then restore the previous thread count.
 
-    The networks here are tiny, so one thread is as fast as two, does not stall when another
-    process holds the second core, and gives the same numbers on machines with more cores.
+    The course's networks are tiny, so one thread is as fast as two, does not stall when
+    another process holds the second core, and gives the same numbers on machines with more
+    cores (the order of floating-point sums depends on the thread count).
     """
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
+    with torch_threads(1):
         yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 @dataclass

@@ -75,8 +75,8 @@ def gradient_profile(activation: str, depth: int, seed: int, *, width: int = 64,
     .. math:: \bigl\lVert \partial L / \partial W_l \bigr\rVert_F, \quad l = 1, \dots,
         \text{depth} + 1,
 
-    with :math:`L` the cross-entropy on the :func:`probe_batch` of ``seed``. With
-    ``gain=1`` this is :func:`actlib.experiments.gradient_norms_at_init`.
+    with :math:`L` the cross-entropy on the :func:`probe_batch` of ``seed``. Chapter 3 reruns
+    it for ReLU with He's initialisation.
 
     Returns:
         ``depth + 1`` norms, input side first.

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 from actlib import data
-from actlib.experiments import gradient_norms_at_init
 from actlib.nn import init_linear, mlp
+from actlib.vanishing import gradient_profile
 
 
 def test_digits_split_is_a_seeded_partition_of_the_1797_images():
@@ -51,18 +51,18 @@ def test_unknown_init_lists_the_schemes():
 
 
 def test_gradient_experiment_returns_one_norm_per_linear_layer():
-    norms = gradient_norms_at_init("tanh", depth=3, seed=0, width=16)
+    norms = gradient_profile("tanh", depth=3, seed=0, width=16)
     assert len(norms) == 4
     assert all(n > 0 for n in norms)
-    assert norms == gradient_norms_at_init("tanh", depth=3, seed=0, width=16)
+    assert norms == gradient_profile("tanh", depth=3, seed=0, width=16)
 
 
 def test_gradient_of_deep_sigmoid_network_vanishes_towards_the_input():
-    norms = gradient_norms_at_init("sigmoid", depth=10, seed=0, width=32)
+    norms = gradient_profile("sigmoid", depth=10, seed=0, width=32)
     # sigma' <= 1/4 at every layer: ten layers shrink the signal by orders of magnitude
     assert norms[0] < 1e-3 * norms[-1]
 
 
 def test_gradient_of_he_initialised_relu_network_stays_within_an_order_of_magnitude():
-    norms = gradient_norms_at_init("relu", depth=10, seed=0, width=64, init="he")
+    norms = gradient_profile("relu", depth=10, seed=0, width=64, init="he")
     assert 0.1 < norms[0] / norms[-1] < 10

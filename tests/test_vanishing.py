@@ -6,7 +6,6 @@ import torch
 from torch import nn
 
 from actlib import diagnostics, vanishing
-from actlib.experiments import gradient_norms_at_init
 
 
 def linears(model: nn.Module) -> list[nn.Linear]:
@@ -67,13 +66,6 @@ def test_gradient_profile_matches_backpropagation_by_hand():
     expected = hand_backprop(model, X, y)
     got = vanishing.gradient_profile("sigmoid", 4, seed=2, width=16, batch=64)
     np.testing.assert_allclose(got, expected, rtol=1e-4)
-
-
-def test_gradient_profile_with_gain_one_is_the_shared_experiment():
-    for activation, init in [("sigmoid", "xavier"), ("relu", "he")]:
-        expected = gradient_norms_at_init(activation, 5, seed=1, width=32, init=init)
-        got = vanishing.gradient_profile(activation, 5, seed=1, width=32, init=init)
-        assert got == pytest.approx(expected, rel=1e-5)  # one thread may round differently
 
 
 def test_gradient_profiles_stacks_one_row_per_seed():
