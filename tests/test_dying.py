@@ -1,6 +1,5 @@
 """Dying units, during training and at birth, on networks whose answer is known in advance."""
 
-import importlib
 
 import numpy as np
 import pytest
@@ -11,16 +10,6 @@ from actlib import diagnostics, dying
 from actlib.nn import mlp
 
 INPUTS = torch.randn(64, 2, generator=torch.Generator().manual_seed(0))
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Tiny networks run faster on one thread, and do not stall on a busy machine."""
-    importlib.import_module("torch._dynamo")  # optimizers import it on first use: ~1 s, once
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 # off_fraction, zero_fraction and the hand-built network

@@ -8,15 +8,6 @@ from torch import nn
 from actlib.experiments import linear_vs_hidden, mean_and_spread, train_classifier
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Tiny full-batch steps run faster on one thread, and do not stall on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def test_train_classifier_returns_a_model_and_an_accuracy():
     model, acc = train_classifier("moons", [2, 8, 1], "tanh", seed=0, n=100, steps=30)
     assert isinstance(model, nn.Module)

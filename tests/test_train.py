@@ -12,15 +12,6 @@ from actlib.nn import mlp
 from actlib.train import LOSSES, accuracy, fit, predict, predict_proba
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Tiny full-batch steps run faster on one thread, and do not stall on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def toy_set(n=100, seed=0):
     return data.xor(n=n, noise=0.1, seed=seed)
 
