@@ -1,0 +1,197 @@
+r"""Chapter 4, GELU and Swish: measurements that compute and never draw.
+
+- GELU as an expected gate (Hendrycks & Gimpel, 2016): if :math:`m \sim \mathrm{Bernoulli}(\Phi(x))`
+  then :math:`\mathbb{E}[m\,x] = x\,\Phi(x) = \mathrm{GELU}(x)`; :func:`monte_carlo_gelu`
+  averages such gates and :func:`monte_carlo_errors` measures how fast the average converges.
+- The two cheap forms of GELU and their largest errors: :func:`max_error`.
+- The negative bump of Swish, SiLU and GELU: :func:`minimum`.
+- Chapter 3's dying setup with smooth activations: :func:`train_and_count`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from scipy import optimize, special
+
+from . import data
+from .diagnostics import dead_fraction
+from .dying import build, off_fraction, shift_biases
+from .functions import gelu, normal_cdf
+from .train import accuracy, fit, one_thread
+
+SIGMOID_GELU_SCALE = 1.702  # x·σ(1.702x) ≈ GELU(x) (Hendrycks & Gimpel, 2016, section 2)
+
+
+def sigmoid_gelu(x: np.ndarray) -> np.ndarray:
+    r""":math:`x\,\sigma(1.702x)`, the sigmoid approximation of GELU ("QuickGELU")."""
+    return x * special.expit(SIGMOID_GELU_SCALE * x)
+
+
+def gate_samples(x: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    r"""``n`` draws of the stochastic gate :math:`m\,x`, :math:`m \sim \mathrm{Bernoulli}(\Phi(x))`.
+
+    Args:
+        x: inputs, shape ``(k,)``.
+        n: draws per input.
+        rng: the source of randomness.
+
+    Shape:
+        ``(n, k)``: row ``i`` holds the ``i``-th draw for every input.
+    """
+    x = np.asarray(x, dtype=float)
+    keep = rng.random((n, x.size)) < normal_cdf(x)  # 1 with probability Φ(x)
+    return keep * x
+
+
+def monte_carlo_gelu(x: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    r"""The mean of ``n`` stochastic gates per input: an unbiased estimate of :math:`x\,\Phi(x)`.
+
+    Its standard error is :math:`|x|\sqrt{\Phi(x)(1 - \Phi(x))/n}`, so it shrinks like
+    :math:`n^{-1/2}`.
+
+    Example:
+        >>> monte_carlo_gelu(np.array([0.0, 1.0]), 100_000).round(2)
+        array([0.  , 0.84])
+    """
+    rng = np.random.default_rng(seed)
+    return gate_samples(x, n, rng).mean(axis=0)
+
+
+def monte_carlo_errors(sizes: Sequence[int], x: np.ndarray, seed: int = 0) -> np.ndarray:
+    r"""Root-mean-square error over ``x`` of :func:`monte_carlo_gelu` for each sample size.
+
+    Each size gets its own independent draws, from one generator seeded with ``seed``.
+
+    Returns:
+        Shape ``(len(sizes),)``: :math:`\sqrt{\operatorname{mean}_x (\hat g_n(x) - x\Phi(x))^2}`.
+    """
+    rng = np.random.default_rng(seed)
+    x = np.asarray(x, dtype=float)
+    exact = gelu(x)
+    return np.array([np.sqrt(np.mean((gate_samples(x, n, rng).mean(axis=0) - exact) ** 2))
+                     for n in sizes])
+
+
+def loglog_slope(sizes: Sequence[float], errors: Sequence[float]) -> float:
+    r"""The least-squares slope :math:`p` of :math:`\log e = p \log n + c`; -1/2 for Monte Carlo."""
+    slope, _ = np.polyfit(np.log(sizes), np.log(errors), 1)
+    return float(slope)
+
+
+def max_error(approx: Callable[[np.ndarray], np.ndarray],
+              exact: Callable[[np.ndarray], np.ndarray] = gelu, *, lim: float = 10.0,
+              n: int = 200_001) -> tuple[float, float]:
+    r"""The largest :math:`|a(x) - f(x)|` over :math:`[-\text{lim}, \text{lim}]`, and where.
+
+    A grid search in float64, refined by a bounded scalar search around the best grid point.
+    Both GELU approximations satisfy :math:`a(x) - a(-x) = x`, like GELU itself, so their error
+    is even: the maximum is reached at :math:`\pm x^*`; this returns the negative one.
+
+    Returns:
+        ``(error, x_star)``.
+    """
+    x = np.linspace(-lim, lim, n)
+    i = int(np.argmax(np.abs(approx(x) - exact(x))))
+    step = x[1] - x[0]
+
+    def negative_error(t: float) -> float:
+        t = np.array([t])
+        return -float(np.abs(approx(t) - exact(t))[0])
+
+    best = optimize.minimize_scalar(negative_error, bounds=(x[i] - step, x[i] + step),
+                                    method="bounded", options={"xatol": 1e-10})
+    return -float(best.fun), float(best.x)
+
+
+def minimum(f: Callable[[np.ndarray], np.ndarray], bounds: tuple[float, float] = (-5.0, 0.0)
+            ) -> tuple[float, float]:
+    r"""Where ``f`` is smallest on ``bounds``, and its value there: ``(x_min, f(x_min))``.
+
+    For SiLU the minimum solves :math:`\mathrm{SiLU}'(x) = \sigma(x)(1 + x(1 - \sigma(x))) = 0`,
+    :math:`x \approx -1.2785`; for GELU it solves :math:`\Phi(x) + x\varphi(x) = 0`,
+    :math:`x \approx -0.7518`. Since :math:`x\,\sigma(\beta x) = \mathrm{SiLU}(\beta x)/\beta`,
+    Swish-β has its minimum at the SiLU point divided by β, with the value divided by β.
+    """
+
+    def scalar(t: float) -> float:
+        return float(f(np.array([t]))[0])
+
+    best = optimize.minimize_scalar(scalar, bounds=bounds, method="bounded",
+                                    options={"xatol": 1e-10})
+    return float(best.x), float(best.fun)
+
+
+def float32_zeros(module: torch.nn.Module, lo: float = -120.0, step: float = 1e-4
+                  ) -> tuple[float, float]:
+    r"""Where ``module`` returns exactly zero for negative float32 inputs, on a fine grid.
+
+    Mathematically :math:`z\,\Phi(z)` and :math:`z\,\sigma(z)` are never zero for
+    :math:`z < 0`; in float32 the gate :math:`\Phi(z)` or :math:`\sigma(z)` eventually rounds
+    to zero. Near the edge the rounding need not be monotonic, so two numbers describe it.
+
+    Returns:
+        ``(always, sometimes)``: the output is zero at every grid point :math:`z \le`
+        ``always``, and ``sometimes`` is the largest grid point where it is zero. Both are
+        ``-inf`` if the output is never zero on ``[lo, 0)``.
+    """
+    z = torch.arange(lo, 0.0, step, dtype=torch.float64).float()  # (n,) float32
+    with torch.no_grad():
+        zero = (module(z) == 0).numpy()
+    if not zero.any():
+        return float("-inf"), float("-inf")
+    first_nonzero = int(np.argmin(zero)) if not zero.all() else zero.size
+    always = float(z[first_nonzero - 1]) if first_nonzero > 0 else float("-inf")
+    sometimes = float(z[np.flatnonzero(zero)[-1]])
+    return always, sometimes
+
+
+@dataclass(frozen=True)
+class CountRun:
+    """What :func:`train_and_count` measured after training, one value per hidden layer.
+
+    Attributes:
+        dead: fraction of units whose output is exactly 0 for every training image.
+        nearly_dead: fraction whose output is within ``eps`` of 0 for every training image.
+        off: fraction whose pre-activation is :math:`\\le 0` for every training image.
+        test_accuracy: accuracy on the held-out digits.
+        final_loss: training loss at the last step.
+    """
+
+    dead: list[float]
+    nearly_dead: list[float]
+    off: list[float]
+    test_accuracy: float
+    final_loss: float
+
+
+def train_and_count(activation: str, *, lr: float, shift: float = 0.0, seed: int = 0,
+                    eps: float = 1e-2, steps: int = 60) -> CountRun:
+    r"""Chapter 3's dying setup with any activation, counting dead units once, at the end.
+
+    The network and training are those of :func:`actlib.dying.train_and_watch`: four hidden
+    layers of 64 units built by :func:`actlib.dying.build` with seed ``seed`` (so every
+    activation starts from the same weights), hidden biases lowered by ``shift``, full-batch
+    Adam on the training digits for ``steps`` steps, on one thread.
+
+    Args:
+        activation: a registered name, e.g. ``"relu"``, ``"gelu"`` or ``"silu"``.
+        lr: the learning rate (chapter 3: 0.01 is safe, 0.05 kills ReLU units).
+        shift: how far to lower the hidden biases before training.
+        seed: seeds the weights and the split of the data.
+        eps: the tolerance of "nearly dead": :math:`|a| \le \varepsilon` for every input.
+        steps: training steps.
+    """
+    X, y, X_test, y_test = data.digits(seed=seed)
+    inputs = torch.as_tensor(X)
+    with one_thread():
+        model = shift_biases(build(activation, 4, 64, seed), shift)
+        history = fit(model, X, y, steps=steps, lr=lr, loss="cross_entropy")
+        return CountRun(dead=dead_fraction(model, inputs),
+                        nearly_dead=dead_fraction(model, inputs, eps=eps),
+                        off=off_fraction(model, inputs),
+                        test_accuracy=accuracy(model, X_test, y_test),
+                        final_loss=history.loss[-1])
