@@ -1,0 +1,97 @@
+"""Chapter 6's measurements: the generation table, a tiny head-to-head and two pitfalls."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import actlib
+from actlib import evolution
+from actlib.nn import mlp
+
+TINY = evolution.Size(depth=2, width=8, steps=5, lr=1e-2)
+METRICS = {"val_loss", "val_accuracy", "grad_ratio", "dead", "ms_per_step"}
+
+
+def test_generation_table_covers_every_registered_name():
+    rows = evolution.generation_table()
+    assert sorted(row.name for row in rows) == actlib.names()
+    assert set(evolution.PROBLEMS) == set(actlib.names())
+
+
+def test_generation_table_takes_years_and_papers_from_the_registry():
+    for row in evolution.generation_table():
+        act = actlib.get(row.name)
+        assert (row.year, row.reference) == (act.year, act.reference)
+        assert row.problem and row.generation
+
+
+def test_generation_table_is_sorted_by_year():
+    years = [row.year or 0 for row in evolution.generation_table()]
+    assert years == sorted(years)
+
+
+def test_tiny_head_to_head_returns_finite_numbers_of_the_right_shape():
+    results = evolution.head_to_head(seeds=[0], size=TINY,
+                                     activations=["relu", "sigmoid"])
+    assert list(results) == ["relu", "sigmoid"]
+    for name, runs in results.items():
+        assert len(runs) == 1
+        run = runs[0]
+        assert (run.activation, run.seed) == (name, 0)
+        assert set(run.metrics) == METRICS
+        assert all(isinstance(v, float) and math.isfinite(v) for v in run.metrics.values())
+        assert 0 <= run.metrics["val_accuracy"] <= 1 and 0 <= run.metrics["dead"] <= 1
+        assert run.metrics["grad_ratio"] > 0 and run.metrics["ms_per_step"] > 0
+        assert len(run.loss) == TINY.steps
+
+
+def test_head_to_head_repeats_for_a_seed_except_the_clock():
+    a = evolution.run("tanh", 3, TINY).metrics
+    b = evolution.run("tanh", 3, TINY).metrics
+    a.pop("ms_per_step"), b.pop("ms_per_step")
+    assert a == b
+
+
+def test_init_follows_the_family():
+    assert evolution.init_for("sigmoid") == "xavier"
+    assert evolution.init_for("relu") == "he"
+
+
+def test_fused_glu_gates_with_the_second_half():
+    gaps = evolution.fused_glu_gaps(seed=0)
+    assert gaps["value_first"] < 1e-6
+    assert gaps["gate_first"] > 1e-2
+
+
+def test_f_glu_is_first_half_times_sigmoid_of_second():
+    a, b = torch.randn(4, 3), torch.randn(4, 3)
+    glu = nn.functional.glu(torch.cat([a, b], dim=-1), dim=-1)
+    torch.testing.assert_close(glu, a * torch.sigmoid(b))
+
+
+def test_with_activation_swaps_modules_and_keeps_weights():
+    model = mlp([4, 8, 8, 2], "gelu", seed=0)
+    ported = evolution.with_activation(model, "gelu_tanh")
+    assert [type(m) for m in ported] == [type(m) for m in model]
+    assert ported[1].approximate == "tanh" and model[1].approximate == "none"
+    torch.testing.assert_close(ported[0].weight, model[0].weight)
+
+
+def test_porting_gap_is_zero_for_the_same_activation_and_small_for_tanh_gelu():
+    model = mlp([4, 16, 16, 3], "gelu", seed=0)
+    X = np.random.default_rng(0).standard_normal((64, 4)).astype(np.float32)
+    assert evolution.porting_gap(model, X, "gelu")["max_logit_gap"] == 0.0
+    gap = evolution.porting_gap(model, X, "gelu_tanh")
+    assert 0 < gap["max_logit_gap"] < 1e-2
+    assert 0 <= gap["flipped"] <= 1
+
+
+@pytest.mark.parametrize("name", ["relu", "identity"])
+def test_with_activation_leaves_identity_layers(name):
+    model = mlp([2, 4, 1], name, seed=0)
+    ported = evolution.with_activation(model, "tanh")
+    expected = nn.Identity if name == "identity" else nn.Tanh
+    assert isinstance(ported[1], expected)
