@@ -2,9 +2,13 @@
 
 import importlib
 
+import matplotlib
+import matplotlib.pyplot as plt
 import pytest
 
 from actlib.train import one_thread
+
+matplotlib.use("Agg")  # plot tests check what was drawn, without a screen
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -17,3 +21,11 @@ def one_torch_thread():
     importlib.import_module("torch._dynamo")
     with one_thread():
         yield
+
+
+@pytest.fixture
+def ax():
+    """A fresh matplotlib Axes, closed after the test."""
+    fig, ax = plt.subplots()
+    yield ax
+    plt.close(fig)

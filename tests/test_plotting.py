@@ -1,7 +1,6 @@
 """Plot helpers, checked by what they draw on the axes (Agg backend), never by pixels."""
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.collections import PathCollection
@@ -13,13 +12,6 @@ from actlib import plotting
 from actlib.plotting import COLORS
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
 
 
 def curves(ax):

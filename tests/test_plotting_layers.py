@@ -1,7 +1,6 @@
 """The per-layer plot helpers of chapter 2, checked by what they draw (Agg), never by pixels."""
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.collections import PolyCollection
@@ -10,13 +9,6 @@ from matplotlib.colors import same_color
 from actlib import plotting
 
 matplotlib.use("Agg")
-
-
-@pytest.fixture
-def ax():
-    fig, ax = plt.subplots()
-    yield ax
-    plt.close(fig)
 
 
 PROFILES = np.array([[1e-4, 1e-2, 1.0], [4e-4, 4e-2, 4.0]])  # two seeds, three layers
