@@ -1,0 +1,301 @@
+"""Chapter 5: a small reproduction of Shazeer (2020), Table 1, and what the gates do.
+
+Eight feed-forward layers (:data:`VARIANTS`) go into the same tiny character-level Transformer
+(:mod:`actlib.transformer`) at equal parameter counts, each trained for several seeds on
+Python's own help pages. One run is a function of a variant, a seed and a :data:`SCALES`
+preset; :func:`reproduce` runs them all, on two CPU processes or on a GPU if there is one.
+
+>>> records = reproduce(seeds=[0, 1, 2])             # doctest: +SKIP
+>>> summarize(records)["swiglu"]                      # doctest: +SKIP
+(1.79..., 0.01...)
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .nn import GatedFeedForward
+from .transformer import (
+    FFN_VARIANTS,
+    Transformer,
+    TransformerConfig,
+    count_parameters,
+    default_device,
+    ffn_parameters,
+    load_corpus,
+    split,
+    train,
+)
+
+#: Shazeer's eight feed-forward layers, in the order of his Table 1.
+VARIANTS = tuple(FFN_VARIANTS)
+
+#: How the paper writes each name.
+LABELS = {"relu": "ReLU", "gelu": "GELU", "swish": "Swish", "glu": "GLU",
+          "bilinear": "Bilinear", "geglu": "GEGLU", "swiglu": "SwiGLU", "reglu": "ReGLU"}
+
+
+class PaperResult(NamedTuple):
+    """One row of Shazeer (2020), Table 1: held-out log-perplexity of a T5-base model."""
+
+    steps_65k: float  # after 65,536 training steps
+    spread_65k: float  # the spread between runs at 65,536 steps, in brackets in the paper
+    steps_524k: float  # after 524,288 training steps
+
+
+#: Shazeer (2020), Table 1: T5 (base) pre-trained on C4 with the span-filling objective.
+SHAZEER_TABLE1 = {
+    "relu": PaperResult(1.997, 0.005, 1.677),
+    "gelu": PaperResult(1.983, 0.005, 1.679),
+    "swish": PaperResult(1.994, 0.003, 1.683),
+    "glu": PaperResult(1.982, 0.006, 1.663),
+    "bilinear": PaperResult(1.960, 0.005, 1.648),
+    "geglu": PaperResult(1.942, 0.004, 1.633),
+    "swiglu": PaperResult(1.944, 0.010, 1.636),
+    "reglu": PaperResult(1.953, 0.003, 1.645),
+}
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The size of the model and of its training; ``d_ff`` is always 4 · ``d_model``."""
+
+    context: int  # characters the model sees at once
+    d_model: int
+    n_layer: int
+    n_head: int
+    steps: int
+    batch_size: int
+    lr: float
+    dropout: float = 0.0
+    eval_every: int | None = None  # also measure validation loss every this many steps
+
+    @property
+    def d_ff(self) -> int:
+        return 4 * self.d_model
+
+
+#: The presets. ``"cpu"`` fits eight variants × three seeds into about a minute on two cores:
+#: we measured several sizes, and at this budget a narrow two-block model with a short context,
+#: small batches and many steps learned the most per second. The others run the same code
+#: longer, wider and with longer contexts, for a GPU; the corpus is small, so they use dropout.
+SCALES = {
+    "cpu": Scale(context=32, d_model=48, n_layer=2, n_head=2, steps=600, batch_size=16,
+                 lr=1e-2),
+    "gpu-small": Scale(context=128, d_model=192, n_layer=4, n_head=4, steps=5_000,
+                       batch_size=64, lr=3e-3, dropout=0.1, eval_every=500),
+    "gpu": Scale(context=256, d_model=384, n_layer=6, n_head=6, steps=20_000, batch_size=64,
+                 lr=1e-3, dropout=0.2, eval_every=1_000),
+}
+
+
+def get_scale(scale: str | Scale) -> Scale:
+    """A preset by name, or a :class:`Scale` as it is."""
+    if isinstance(scale, Scale):
+        return scale
+    if scale not in SCALES:
+        raise ValueError(f"unknown scale {scale!r}; choose one of: {', '.join(SCALES)}")
+    return SCALES[scale]
+
+
+def replace_scale(scale: str | Scale, **changes: Any) -> Scale:
+    """A preset with some fields changed, e.g. ``replace_scale("cpu", steps=20)``."""
+    return dataclasses.replace(get_scale(scale), **changes)
+
+
+def make_model(variant: str, seed: int, scale: str | Scale = "cpu",
+               vocab_size: int | None = None) -> Transformer:
+    """The Transformer of one run, with FFN ``variant`` and weights drawn from ``seed``.
+
+    ``vocab_size`` defaults to the number of distinct characters in the corpus.
+    """
+    s = get_scale(scale)
+    if vocab_size is None:
+        vocab_size = load_corpus()[1].vocab_size
+    config = TransformerConfig(vocab_size=vocab_size, context=s.context, d_model=s.d_model,
+                               n_layer=s.n_layer, n_head=s.n_head, d_ff=s.d_ff, ffn=variant,
+                               dropout=s.dropout)
+    return Transformer(config, seed=seed)
+
+
+def run(variant: str, seed: int, scale: str | Scale = "cpu", device: str | None = None,
+        sample_length: int = 0) -> dict[str, Any]:
+    """Train one model and return what happened as a record of plain Python values.
+
+    The seed draws the weights and the training windows; the validation set is the fixed
+    last 10% of the corpus. On the same machine and thread count, a record repeats exactly.
+
+    Returns:
+        ``variant, seed, params, ffn_params, val_loss`` (nats per character, at the end),
+        ``val_steps, val_curve, train_loss`` (every step), ``gates`` (:func:`gate_statistics`
+        on validation text, or ``None`` for a dense layer), ``sample`` (``sample_length``
+        characters the model writes after the prompt "The "), ``seconds`` and ``cpu_seconds``
+        (wall-clock and CPU time of the run), ``device``.
+    """
+    start, cpu_start = time.perf_counter(), time.process_time()
+    s = get_scale(scale)
+    device = device or default_device()
+    tokens, tokenizer = load_corpus()
+    train_tokens, val_tokens = split(tokens)
+    model = make_model(variant, seed, s, tokenizer.vocab_size).to(device)
+    history = train(model, train_tokens, val_tokens, steps=s.steps, batch_size=s.batch_size,
+                    lr=s.lr, seed=seed, eval_every=s.eval_every)
+    model.eval()
+    gates = None
+    if isinstance(model.blocks[0].ffn, GatedFeedForward):
+        gates = gate_statistics(model, val_tokens[: 32 * s.context + 1])
+    sample = ""
+    if sample_length:
+        prompt = tokenizer.encode("The ")[None].to(device)
+        ids = model.generate(prompt, sample_length, torch.Generator().manual_seed(seed))
+        sample = tokenizer.decode(ids[0].tolist())
+    return {
+        "variant": variant, "seed": seed, "params": count_parameters(model),
+        "ffn_params": ffn_parameters(model), "val_loss": history.val_loss[-1],
+        "val_steps": history.val_steps, "val_curve": history.val_loss,
+        "train_loss": history.train_loss, "gates": gates, "sample": sample,
+        "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu_start,
+        "device": device,
+    }
+
+
+def _run_one_thread(args: tuple) -> dict[str, Any]:
+    torch.set_num_threads(1)  # in a worker process: one core each
+    return run(*args)
+
+
+def reproduce(seeds: Iterable[int] = (0, 1, 2), scale: str | Scale = "cpu",
+              variants: Sequence[str] = VARIANTS, workers: int | None = None,
+              sample_length: int = 0) -> list[dict[str, Any]]:
+    """Every variant for every seed: the records of :func:`run`, variant by variant.
+
+    On a GPU the runs go one after another. On a CPU they are shared between ``workers``
+    processes (by default one per core), each on one thread: models this small gain far more
+    from two processes than from two threads. With ``workers=1`` they run here, on the current
+    thread count. The workers are started with "spawn", which is safe in Jupyter; from a
+    script, call this under ``if __name__ == "__main__":``.
+    """
+    unknown = [v for v in variants if v not in FFN_VARIANTS]
+    if unknown:
+        raise ValueError(f"unknown variants {unknown}; choose from: {', '.join(VARIANTS)}")
+    device = default_device()
+    jobs = [(v, seed, scale, device, sample_length) for v in variants for seed in seeds]
+    if workers is None:
+        workers = 1 if device == "cuda" else min(os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        return [run(*job) for job in jobs]
+    context = multiprocessing.get_context("spawn")  # safe from a Jupyter kernel
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        return list(pool.map(_run_one_thread, jobs))
+
+
+def summarize(records: list[dict[str, Any]], key: str = "val_loss"
+              ) -> dict[str, tuple[float, float]]:
+    """Per variant, the mean and sample standard deviation of ``key`` over seeds."""
+    from .experiments import mean_and_spread  # here, so that worker processes start faster
+
+    by_variant: dict[str, list[dict[str, float]]] = {}
+    for record in records:
+        by_variant.setdefault(record["variant"], []).append({key: record[key]})
+    return {v: mean_and_spread(runs)[key] for v, runs in by_variant.items()}
+
+
+# What the gate does
+
+GATE_BINS = np.linspace(-2.0, 3.0, 101)  # the histogram's bin edges; values beyond are clipped
+
+
+@torch.no_grad()
+def gate_statistics(model: Transformer, tokens: torch.Tensor) -> dict[str, Any]:
+    r"""How the gates of a trained gated model behave on ``tokens`` (real text).
+
+    For every gated layer we record the gate :math:`g = \mathrm{act}(xW)` and the
+    up-projection :math:`u = xV` at every position and hidden unit.
+
+    Returns:
+        ``hist``: counts of g in :data:`GATE_BINS` (clipped at the ends), all layers together;
+        ``zero``, ``negative``, ``small``: fractions of gate values with g = 0, g < 0 and
+        |g| < 0.1; ``mean_abs``: the mean of |g|; ``passed``: the fraction of the
+        up-projection's size that gets through, ‖g ⊗ u‖ / ‖u‖ averaged over positions.
+    """
+    gates, ups = [], []
+
+    def keep(store):
+        return lambda module, inputs, output: store.append(output.float())
+
+    hooks = []
+    for block in model.blocks:
+        hooks.append(block.ffn.act_fn.register_forward_hook(keep(gates)))
+        hooks.append(block.ffn.up_proj.register_forward_hook(keep(ups)))
+    context = model.config.context
+    n = (len(tokens) - 1) // context
+    device = model.lm_head.weight.device
+    try:
+        model(tokens[: n * context].view(n, context).to(device))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    g = torch.cat([t.flatten(0, -2) for t in gates])  # (layers · positions, hidden)
+    u = torch.cat([t.flatten(0, -2) for t in ups])
+    passed = (g * u).norm(dim=1) / u.norm(dim=1).clamp_min(1e-12)
+    counts, _ = np.histogram(g.clamp(GATE_BINS[0], GATE_BINS[-1]).cpu().numpy(), GATE_BINS)
+    return {
+        "hist": counts.tolist(),
+        "zero": float((g == 0).float().mean()),
+        "negative": float((g < 0).float().mean()),
+        "small": float((g.abs() < 0.1).float().mean()),
+        "mean_abs": float(g.abs().mean()),
+        "passed": float(passed.mean()),
+    }
+
+
+# Exercise check
+
+def check_fused_weight(fuse: Callable[[GatedFeedForward], torch.Tensor], seed: int = 0) -> bool:
+    """Check an answer to the chapter's exercise on fused projections, with a hint if wrong.
+
+    ``fuse(layer)`` takes a GLU layer (sigmoid gate) and must return the single weight matrix
+    ``W`` of shape ``(2 · d_ff, d_model)`` for which
+    ``layer.down_proj(F.glu(x @ W.T, dim=-1))`` equals ``layer(x)``.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    with torch.random.fork_rng(devices=[]):
+        layer = GatedFeedForward(6, 10, "sigmoid")
+    with torch.no_grad():
+        for linear in (layer.gate_proj, layer.up_proj, layer.down_proj):
+            linear.weight.normal_(0.0, 0.5, generator=generator)
+        x = torch.randn(5, 6, generator=generator)
+        try:
+            W = torch.as_tensor(fuse(layer))
+        except Exception as error:  # the learner's code: report, never crash the notebook
+            print(f"Your function raised {type(error).__name__}: {error}")
+            return False
+        if tuple(W.shape) != (20, 6):
+            print(f"The fused weight should stack two (d_ff, d_model) = (10, 6) weights along "
+                  f"dim 0, giving (20, 6); yours has shape {tuple(W.shape)}.")
+            return False
+        fused = layer.down_proj(F.glu(x @ W.T, dim=-1))
+        if torch.allclose(fused, layer(x), atol=1e-5):
+            print("Correct: F.glu splits the projection in two and gates the first half with "
+                  "the sigmoid of the second.")
+            return True
+        gate_first = torch.cat([layer.gate_proj.weight, layer.up_proj.weight])
+        if torch.allclose(W, gate_first):
+            print("Close: you stacked gate_proj first, as LLaMA lists them, but F.glu gates "
+                  "with the *second* half: it computes a * sigmoid(b) for the halves (a, b). "
+                  "Put up_proj's weight first.")
+        else:
+            print("Not yet: the fused weight should hold exactly the rows of up_proj.weight "
+                  "and gate_proj.weight, one block after the other.")
+        return False

@@ -1,0 +1,209 @@
+"""The reproduction of Shazeer (2020): presets, records, determinism, parallel runs, gates."""
+
+import math
+import pickle
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from actlib import glu
+from actlib.nn import GatedFeedForward
+from actlib.transformer import Transformer, TransformerConfig, count_parameters
+
+TINY = glu.Scale(context=16, d_model=24, n_layer=1, n_head=2, steps=25, batch_size=8,
+                 lr=1e-2, eval_every=10)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def without_timing(record):
+    return {k: v for k, v in record.items() if k not in ("seconds", "cpu_seconds")}
+
+
+# The paper's numbers and the presets
+
+def test_paper_table_has_every_variant_in_order():
+    assert list(glu.SHAZEER_TABLE1) == list(glu.VARIANTS) == list(glu.LABELS)
+    assert glu.SHAZEER_TABLE1["relu"] == (1.997, 0.005, 1.677)
+    assert glu.SHAZEER_TABLE1["swiglu"].spread_65k == 0.010
+
+
+def test_paper_ranks_geglu_first_and_the_dense_layers_last():
+    by_65k = sorted(glu.VARIANTS, key=lambda v: glu.SHAZEER_TABLE1[v].steps_65k)
+    assert by_65k[:2] == ["geglu", "swiglu"]
+    assert by_65k[-3:] == ["gelu", "swish", "relu"]
+
+
+@pytest.mark.parametrize("name", glu.SCALES)
+def test_every_preset_gives_equal_parameter_counts(name):
+    scale = glu.SCALES[name]
+    assert scale.d_ff % 3 == 0 and scale.d_model % scale.n_head == 0
+    counts = {count_parameters(glu.make_model(v, 0, name)) for v in glu.VARIANTS}
+    assert len(counts) == 1
+
+
+def test_get_scale_and_replace_scale():
+    assert glu.get_scale("cpu") is glu.SCALES["cpu"]
+    assert glu.get_scale(TINY) is TINY
+    assert glu.replace_scale("cpu", steps=5).steps == 5
+    with pytest.raises(ValueError, match="gpu-small"):
+        glu.get_scale("tpu")
+
+
+# One run
+
+@pytest.fixture(scope="module")
+def records():
+    return {v: glu.run(v, 0, TINY, sample_length=10) for v in ("relu", "glu", "reglu")}
+
+
+def test_a_run_returns_a_plain_record(records):
+    record = records["glu"]
+    assert record["variant"] == "glu" and record["seed"] == 0 and record["device"] == "cpu"
+    assert record["params"] == count_parameters(glu.make_model("glu", 0, TINY))
+    assert record["ffn_params"] == 3 * 24 * 64
+    assert math.isfinite(record["val_loss"]) and record["val_loss"] == record["val_curve"][-1]
+    assert record["val_steps"] == [10, 20, 25]
+    assert len(record["train_loss"]) == TINY.steps
+    assert record["sample"].startswith("The ") and len(record["sample"]) == 14
+    pickle.dumps(record)  # it can come back from a worker process
+    assert all(isinstance(x, float) for x in record["train_loss"])
+
+
+def test_dense_runs_have_no_gate_statistics(records):
+    assert records["relu"]["gates"] is None
+
+
+def test_gate_statistics_describe_each_gate(records):
+    sigmoid_gates, relu_gates = records["glu"]["gates"], records["reglu"]["gates"]
+    assert sigmoid_gates["negative"] == 0.0 and sigmoid_gates["zero"] == 0.0
+    assert 0.0 < sigmoid_gates["passed"] < 1.0  # a sigmoid gate only ever lets part through
+    assert relu_gates["negative"] == 0.0 and relu_gates["zero"] > 0.1
+    n_values = 32 * TINY.context * 64  # 32 windows, 1 layer of 64 gated units
+    assert len(relu_gates["hist"]) == len(glu.GATE_BINS) - 1
+    assert sum(relu_gates["hist"]) == sum(sigmoid_gates["hist"]) == n_values
+
+
+def test_a_run_repeats_exactly_for_a_seed(records):
+    again = glu.run("glu", 0, TINY, sample_length=10)
+    assert without_timing(again) == without_timing(records["glu"])
+
+
+def test_seeds_differ(records):
+    other = glu.run("glu", 1, TINY)
+    assert other["val_loss"] != records["glu"]["val_loss"]
+
+
+# Gates with a known answer
+
+def gated_model(activation_variant):
+    config = TransformerConfig(vocab_size=11, context=8, d_model=12, n_layer=2, n_head=2,
+                               d_ff=48, ffn=activation_variant)
+    model = Transformer(config, seed=0)
+    for block in model.blocks:
+        torch.nn.init.zeros_(block.ffn.gate_proj.weight)  # every gate input is 0
+    return model
+
+
+def test_a_closed_relu_gate_passes_nothing():
+    stats = glu.gate_statistics(gated_model("reglu"), torch.arange(33) % 11)
+    assert stats["zero"] == 1.0 and stats["passed"] == 0.0 and stats["small"] == 1.0
+
+
+def test_a_sigmoid_gate_at_zero_passes_half():
+    stats = glu.gate_statistics(gated_model("glu"), torch.arange(33) % 11)
+    assert stats["passed"] == pytest.approx(0.5)
+    assert stats["mean_abs"] == pytest.approx(0.5) and stats["small"] == 0.0
+
+
+def test_gate_statistics_leave_no_hooks_behind():
+    model = gated_model("swiglu")
+    glu.gate_statistics(model, torch.arange(33) % 11)
+    for block in model.blocks:
+        assert not block.ffn.act_fn._forward_hooks and not block.ffn.up_proj._forward_hooks
+
+
+# Several runs
+
+def test_reproduce_runs_every_variant_and_seed_in_order():
+    records = glu.reproduce(seeds=[0, 1], scale=TINY, variants=["relu", "bilinear"],
+                            workers=1)
+    assert [(r["variant"], r["seed"]) for r in records] == [
+        ("relu", 0), ("relu", 1), ("bilinear", 0), ("bilinear", 1)]
+
+
+def test_two_worker_processes_give_the_same_numbers_as_one():
+    jobs = {"seeds": [0, 1], "scale": TINY, "variants": ["swiglu"]}
+    here = glu.reproduce(**jobs, workers=1)
+    parallel = glu.reproduce(**jobs, workers=2)
+    assert [without_timing(r) for r in parallel] == [without_timing(r) for r in here]
+
+
+def test_on_a_gpu_runs_go_one_after_another_on_cuda(monkeypatch):
+    calls = []
+    monkeypatch.setattr(glu, "default_device", lambda: "cuda")
+    monkeypatch.setattr(glu, "run", lambda *args: calls.append(args) or {"variant": args[0]})
+    glu.reproduce(seeds=[0, 1], scale=TINY, variants=["gelu"])
+    assert [args[3] for args in calls] == ["cuda", "cuda"]
+
+
+def test_reproduce_rejects_unknown_variants():
+    with pytest.raises(ValueError, match="swiglu"):
+        glu.reproduce(variants=["relu", "swiglu2"])
+
+
+def test_summarize_gives_mean_and_spread_per_variant():
+    records = [{"variant": "relu", "val_loss": x} for x in (1.0, 2.0, 3.0)] + [
+        {"variant": "glu", "val_loss": 1.5}]
+    summary = glu.summarize(records)
+    assert summary["relu"] == pytest.approx((2.0, 1.0))
+    assert summary["glu"] == (1.5, 0.0)
+
+
+# The pitfall of fused projections
+
+def test_torch_glu_gates_with_the_second_half():
+    torch.manual_seed(0)
+    a, b = torch.randn(4, 6), torch.randn(4, 6)
+    fused = torch.cat([a, b], dim=-1)
+    torch.testing.assert_close(F.glu(fused, dim=-1), a * torch.sigmoid(b))
+    assert not torch.allclose(F.glu(fused, dim=-1), torch.sigmoid(a) * b)
+
+
+def test_a_fused_gate_up_projection_split_in_llama_order_matches():
+    torch.manual_seed(0)
+    layer = GatedFeedForward(8, 12, "sigmoid")
+    fused = torch.cat([layer.up_proj.weight, layer.gate_proj.weight])  # F.glu's order
+    x = torch.randn(5, 8)
+    torch.testing.assert_close(layer.down_proj(F.glu(x @ fused.T, dim=-1)), layer(x))
+
+
+# The exercise check
+
+def test_check_fused_weight_accepts_up_then_gate(capsys):
+    assert glu.check_fused_weight(
+        lambda layer: torch.cat([layer.up_proj.weight, layer.gate_proj.weight])) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_check_fused_weight_explains_the_gate_first_mistake(capsys):
+    assert glu.check_fused_weight(
+        lambda layer: torch.cat([layer.gate_proj.weight, layer.up_proj.weight])) is False
+    assert "second" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (lambda layer: torch.stack([layer.up_proj.weight, layer.gate_proj.weight]), "shape"),
+    (lambda layer: torch.cat([layer.up_proj.weight, layer.up_proj.weight]), "Not yet"),
+    (lambda layer: layer.fused_proj.weight, "AttributeError"),
+])
+def test_check_fused_weight_gives_hints(answer, hint, capsys):
+    assert glu.check_fused_weight(answer) is False
+    assert hint in capsys.readouterr().out
