@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-NOTEBOOKS := $(wildcard chapters/*.ipynb)
+NOTEBOOKS := $(wildcard chapters/*.ipynb reference/*.ipynb)
 ACTLIB    := $(wildcard actlib/*.py)
 
 CHROMIUM ?= chromium
@@ -70,7 +70,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q
 
 notebooks: $(STAMP)
-	MPLBACKEND=agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env -q chapters
+	MPLBACKEND=agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env -q chapters reference
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -185,8 +185,8 @@ def fused_glu_gaps(seed: int = 0, d_model: int = 8, d_ff: int = 16,
     """The fused-projection pitfall: which half of ``F.glu``'s input gates.
 
     ``F.glu(torch.cat([a, b], -1))`` returns :math:`a \\otimes \\sigma(b)`: the *second* half
-    gates. For a sigmoid :class:`GatedFeedForward` (gate ``W``, value ``V``), stacking the
-    weights as ``[V; W]`` reproduces the layer; ``[W; V]`` (gate first) does not.
+    gates. For a sigmoid :class:`~actlib.nn.GatedFeedForward` (gate ``W``, value ``V``),
+    stacking the weights as ``[V; W]`` reproduces the layer; ``[W; V]`` (gate first) does not.
 
     Returns:
         The largest absolute output difference from the layer for ``"gate_first"`` and

@@ -54,7 +54,8 @@ class PaperResult(NamedTuple):
     steps_524k: float  # after 524,288 training steps
 
 
-#: Shazeer (2020), Table 1: T5 (base) pre-trained on C4 with the span-filling objective.
+#: The published numbers of Table 1 in Shazeer (2020), for T5 (base) pre-trained on C4 with
+#: the span-filling objective.
 SHAZEER_TABLE1 = {
     "relu": PaperResult(1.997, 0.005, 1.677),
     "gelu": PaperResult(1.983, 0.005, 1.679),
@@ -213,7 +214,8 @@ def summarize(records: list[dict[str, Any]], key: str = "val_loss"
 
 # What the gate does
 
-GATE_BINS = np.linspace(-2.0, 3.0, 101)  # the histogram's bin edges; values beyond are clipped
+#: The bin edges of the gate histograms; values beyond them are counted in the end bins.
+GATE_BINS = np.linspace(-2.0, 3.0, 101)
 
 
 @torch.no_grad()
@@ -225,9 +227,10 @@ def gate_statistics(model: Transformer, tokens: torch.Tensor) -> dict[str, Any]:
 
     Returns:
         ``hist``: counts of g in :data:`GATE_BINS` (clipped at the ends), all layers together;
-        ``zero``, ``negative``, ``small``: fractions of gate values with g = 0, g < 0 and
-        |g| < 0.1; ``mean_abs``: the mean of |g|; ``passed``: the fraction of the
-        up-projection's size that gets through, ‖g ⊗ u‖ / ‖u‖ averaged over positions.
+        ``zero``, ``negative``, ``small``: fractions of gate values with :math:`g = 0`,
+        :math:`g < 0` and :math:`|g| < 0.1`; ``mean_abs``: the mean of :math:`|g|`;
+        ``passed``: the fraction of the up-projection's size that gets through,
+        :math:`\lVert g \otimes u \rVert / \lVert u \rVert` averaged over positions.
     """
     gates, ups = [], []
 
