@@ -15,14 +15,6 @@ TINY = glu.Scale(context=16, d_model=24, n_layer=1, n_head=2, steps=25, batch_si
                  lr=1e-2, eval_every=10)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def without_timing(record):
     return {k: v for k, v in record.items() if k not in ("seconds", "cpu_seconds")}
 

@@ -28,15 +28,6 @@ from actlib.transformer import (
 TINY = TransformerConfig(vocab_size=11, context=16, d_model=24, n_layer=2, n_head=2, d_ff=96)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Tiny models run fastest on one thread, and do not stall on a busy machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus()
