@@ -1,12 +1,16 @@
 """The small Transformer: shapes, causality, equal parameters across FFNs, data, training."""
 
+import gzip
+import hashlib
 import math
 
 import pytest
 import torch
 
+from actlib import transformer
 from actlib.nn import FeedForward, GatedFeedForward
 from actlib.transformer import (
+    CORPUS_SHA256,
     FFN_VARIANTS,
     CharTokenizer,
     Transformer,
@@ -159,6 +163,22 @@ def test_corpus_is_real_english_text(corpus):
     assert text.count(" the ") > 1000
     assert len(tokens) == len(text)
     assert tokenizer.decode(tokens[:200]) == text[:200]
+
+
+def test_corpus_is_the_pinned_text_on_every_python(corpus):
+    """The same 465,126 characters (103 distinct) whichever Python runs the course."""
+    text = corpus_text()
+    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == CORPUS_SHA256
+    assert (len(text), corpus[1].vocab_size) == (465_126, 103)
+    assert TransformerConfig().vocab_size == corpus[1].vocab_size
+
+
+def test_damaged_corpus_is_an_error(tmp_path, monkeypatch):
+    damaged = tmp_path / "corpus.txt.gz"
+    damaged.write_bytes(gzip.compress(b"not the corpus"))
+    monkeypatch.setattr(transformer, "CORPUS_FILE", damaged)
+    with pytest.raises(RuntimeError, match="damaged"):
+        corpus_text()
 
 
 def test_tokenizer_round_trip_and_unknown_characters():
