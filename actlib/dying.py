@@ -144,6 +144,16 @@ def train_and_watch(activation: str, *, lr: float, shift: float = 0.0, seed: int
     return DyingRun(measured_at, off, history.loss, accuracy(model, X_test, y_test))
 
 
+def mean_off(runs: list[DyingRun]) -> float:
+    """The off fraction at the end of training, averaged over the layers and the runs."""
+    return float(np.mean([np.mean(run.off[-1]) for run in runs]))
+
+
+def mean_accuracy(runs: list[DyingRun]) -> float:
+    """The test accuracy after training, averaged over the runs."""
+    return float(np.mean([run.test_accuracy for run in runs]))
+
+
 def born_dead_by_depth(max_depth: int, width: int, *, d_in: int = 1, trials: int = 2000,
                        batch: int = 64, bias: float = 0.0, activation: str = "relu",
                        seed: int = 0) -> np.ndarray:
@@ -213,14 +223,16 @@ def hand_built_net(dead_layer: int | None = None,
     return model
 
 
-def check_is_born_dead(is_born_dead: Callable[[nn.Module, torch.Tensor], bool]) -> bool:
+def check_is_born_dead(is_born_dead: Callable[[nn.Module, torch.Tensor], bool], *,
+                       seed: int = 0) -> bool:
     """Chapter 3: check a function ``is_born_dead(model, inputs) -> bool``.
 
     It is tried on ReLU networks built by hand (:func:`hand_built_net`): healthy, dead in the
     first, middle or last hidden layer, and with half of every layer's units dead but the
-    network alive. Prints what is wrong, or that it is right, and returns whether it is right.
+    network alive, on 32 random inputs drawn with ``seed``. Prints what is wrong, or that it is
+    right, and returns whether it is right.
     """
-    inputs = torch.randn(32, 2, generator=torch.Generator().manual_seed(0))
+    inputs = torch.randn(32, 2, generator=torch.Generator().manual_seed(seed))
     cases = [("a healthy network", hand_built_net(), False),
              *[(f"a network whose hidden layer {k} is dead", hand_built_net(k), True)
                for k in range(3)],

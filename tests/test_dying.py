@@ -110,6 +110,13 @@ def test_train_and_watch_repeats_for_a_seed():
     assert a == b
 
 
+def test_mean_off_and_mean_accuracy_average_the_end_of_each_run():
+    runs = [dying.DyingRun([0, 5], [[1.0, 1.0], [0.5, 0.0]], [2.0], 0.8),
+            dying.DyingRun([0, 5], [[0.0, 0.0], [1.0, 0.5]], [2.0], 0.6)]
+    assert dying.mean_off(runs) == pytest.approx((0.25 + 0.75) / 2)
+    assert dying.mean_accuracy(runs) == pytest.approx(0.7)
+
+
 # born_dead_by_depth
 
 def test_width_one_network_dies_as_the_formula_says():
@@ -163,8 +170,9 @@ def any_dead_unit(model, inputs):
     return any(f > 0 for f in dying.off_fraction(model, inputs))
 
 
-def test_check_is_born_dead_accepts_a_right_answer(capsys):
-    assert dying.check_is_born_dead(right)
+@pytest.mark.parametrize("seed", [0, 1, 1000])
+def test_check_is_born_dead_accepts_a_right_answer(capsys, seed):
+    assert dying.check_is_born_dead(right, seed=seed)
     assert "Correct" in capsys.readouterr().out
 
 
