@@ -4,8 +4,11 @@ r"""Chapter 4, GELU and Swish: measurements that compute and never draw.
   then :math:`\mathbb{E}[m\,x] = x\,\Phi(x) = \mathrm{GELU}(x)`; :func:`monte_carlo_gelu`
   averages such gates and :func:`monte_carlo_errors` measures how fast the average converges.
 - The two cheap forms of GELU and their largest errors: :func:`max_error`.
+- The β for which :math:`x\,\sigma(\beta x)` is closest to an exact function: :func:`best_beta`.
 - The negative bump of Swish, SiLU and GELU: :func:`minimum`.
-- Chapter 3's dying setup with smooth activations: :func:`train_and_count`.
+- Where float32 arithmetic rounds an output or a gradient to zero: :func:`float32_zeros`.
+- Chapter 3's dying setup with smooth activations: :func:`train_and_count`, which also counts
+  units that get no gradient at all (:func:`frozen_fraction`).
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ import torch
 from scipy import optimize, special
 
 from . import data
-from .diagnostics import dead_fraction
+from .diagnostics import activation_io, dead_fraction
 from .dying import build, off_fraction, shift_biases
 from .functions import gelu, normal_cdf
 from .train import accuracy, fit, one_thread
+
+__all__ = ["SIGMOID_GELU_SCALE", "CountRun", "best_beta", "float32_zeros", "frozen_fraction",
+           "gate_samples", "loglog_slope", "max_error", "minimum", "monte_carlo_errors",
+           "monte_carlo_gelu", "sigmoid_gelu", "train_and_count"]
 
 SIGMOID_GELU_SCALE = 1.702  # x·σ(1.702x) ≈ GELU(x) (Hendrycks & Gimpel, 2016, section 2)
 
@@ -107,6 +114,31 @@ def max_error(approx: Callable[[np.ndarray], np.ndarray],
     return -float(best.fun), float(best.x)
 
 
+def best_beta(gate: bool = False, exact: Callable[[np.ndarray], np.ndarray] = gelu,
+              bounds: tuple[float, float] = (1.0, 3.0)) -> tuple[float, float]:
+    r"""The :math:`\beta` that minimises the largest error of a sigmoid fit, and that error.
+
+    With ``gate=False`` the fit is :math:`x\,\sigma(\beta x)` against ``exact`` (GELU by
+    default); with ``gate=True`` it is the gate alone, :math:`\sigma(\beta x)` against
+    :math:`\Phi(x)` (``exact`` is then ignored). The largest error is :func:`max_error`'s,
+    minimised over ``bounds`` by a bounded scalar search.
+
+    Returns:
+        ``(beta, error)``.
+    """
+    if gate:
+        exact = normal_cdf
+
+    def worst(beta: float) -> float:  # a coarser grid: max_error refines the best point
+        if gate:
+            return max_error(lambda x: special.expit(beta * x), exact, n=20_001)[0]
+        return max_error(lambda x: x * special.expit(beta * x), exact, n=20_001)[0]
+
+    best = optimize.minimize_scalar(worst, bounds=bounds, method="bounded",
+                                    options={"xatol": 1e-6})
+    return float(best.x), float(best.fun)
+
+
 def minimum(f: Callable[[np.ndarray], np.ndarray], bounds: tuple[float, float] = (-5.0, 0.0)
             ) -> tuple[float, float]:
     r"""Where ``f`` is smallest on ``bounds``, and its value there: ``(x_min, f(x_min))``.
@@ -125,13 +157,15 @@ def minimum(f: Callable[[np.ndarray], np.ndarray], bounds: tuple[float, float] =
     return float(best.x), float(best.fun)
 
 
-def float32_zeros(module: torch.nn.Module, lo: float = -120.0, step: float = 1e-4
-                  ) -> tuple[float, float]:
+def float32_zeros(module: torch.nn.Module, lo: float = -120.0, step: float = 1e-4, *,
+                  gradient: bool = False) -> tuple[float, float]:
     r"""Where ``module`` returns exactly zero for negative float32 inputs, on a fine grid.
 
     Mathematically :math:`z\,\Phi(z)` and :math:`z\,\sigma(z)` are never zero for
     :math:`z < 0`; in float32 the gate :math:`\Phi(z)` or :math:`\sigma(z)` eventually rounds
     to zero. Near the edge the rounding need not be monotonic, so two numbers describe it.
+    With ``gradient=True`` the same is measured for the derivative that autograd computes,
+    :math:`\partial a / \partial z`, which can reach zero further out than the output.
 
     Returns:
         ``(always, sometimes)``: the output is zero at every grid point :math:`z \le`
@@ -139,14 +173,39 @@ def float32_zeros(module: torch.nn.Module, lo: float = -120.0, step: float = 1e-
         ``-inf`` if the output is never zero on ``[lo, 0)``.
     """
     z = torch.arange(lo, 0.0, step, dtype=torch.float64).float()  # (n,) float32
-    with torch.no_grad():
-        zero = (module(z) == 0).numpy()
+    if gradient:
+        z.requires_grad_(True)
+        module(z).sum().backward()  # each output depends on its own input only
+        zero = (z.grad == 0).numpy()
+        z = z.detach()
+    else:
+        with torch.no_grad():
+            zero = (module(z) == 0).numpy()
     if not zero.any():
         return float("-inf"), float("-inf")
     first_nonzero = int(np.argmin(zero)) if not zero.all() else zero.size
     always = float(z[first_nonzero - 1]) if first_nonzero > 0 else float("-inf")
     sometimes = float(z[np.flatnonzero(zero)[-1]])
     return always, sometimes
+
+
+def frozen_fraction(model: torch.nn.Module, inputs: torch.Tensor) -> list[float]:
+    r"""Per activation layer, the fraction of units whose local gradient is zero for every input.
+
+    A unit is frozen when :math:`\partial a / \partial z = 0`, as autograd computes it, for all
+    inputs of the batch: no gradient reaches its incoming weights, so training cannot move it.
+    A dead ReLU unit is frozen; a smooth unit is frozen only where its arithmetic rounds the
+    derivative to zero.
+
+    Returns:
+        One fraction in [0, 1] per activation layer, input side first.
+    """
+    fractions = []
+    for module, z, _ in activation_io(model, inputs):
+        z = z.detach().reshape(-1, z.shape[-1]).requires_grad_(True)  # (inputs, units)
+        module(z).sum().backward()
+        fractions.append((z.grad == 0).all(dim=0).float().mean().item())
+    return fractions
 
 
 @dataclass(frozen=True)
@@ -157,6 +216,8 @@ class CountRun:
         dead: fraction of units whose output is exactly 0 for every training image.
         nearly_dead: fraction whose output is within ``eps`` of 0 for every training image.
         off: fraction whose pre-activation is :math:`\\le 0` for every training image.
+        frozen: fraction whose local gradient is exactly 0 for every training image
+            (:func:`frozen_fraction`).
         test_accuracy: accuracy on the held-out digits.
         final_loss: training loss at the last step.
     """
@@ -164,6 +225,7 @@ class CountRun:
     dead: list[float]
     nearly_dead: list[float]
     off: list[float]
+    frozen: list[float]
     test_accuracy: float
     final_loss: float
 
@@ -193,5 +255,6 @@ def train_and_count(activation: str, *, lr: float, shift: float = 0.0, seed: int
         return CountRun(dead=dead_fraction(model, inputs),
                         nearly_dead=dead_fraction(model, inputs, eps=eps),
                         off=off_fraction(model, inputs),
+                        frozen=frozen_fraction(model, inputs),
                         test_accuracy=accuracy(model, X_test, y_test),
                         final_loss=history.loss[-1])

@@ -133,3 +133,42 @@ def test_train_and_count_smoke(one_torch_thread):
     assert silu.dead == [0.0] * 4
     assert all(n >= d for n, d in zip(silu.nearly_dead, silu.dead))
     assert 0 <= silu.test_accuracy <= 1 and np.isfinite(silu.final_loss)
+
+
+def test_float32_gradient_of_gelu_reaches_zero_further_out_than_its_output():
+    gelu = torch.nn.GELU()
+    out, _ = smooth.float32_zeros(gelu)
+    grad, grad_some = smooth.float32_zeros(gelu, gradient=True)
+    assert -7 < grad <= grad_some < out
+    z = torch.tensor([grad - 0.5, (grad + out) / 2], requires_grad=True)
+    y = gelu(z)
+    y.sum().backward()
+    assert y.tolist() == [0.0, 0.0] and z.grad[0] == 0 and z.grad[1] != 0
+
+
+# the best sigmoid fits
+
+def test_best_beta_for_the_gate_is_1702():
+    beta, error = smooth.best_beta(gate=True)
+    assert beta == pytest.approx(smooth.SIGMOID_GELU_SCALE, abs=1e-3)
+    x = np.linspace(-10, 10, 200_001)
+    assert error == pytest.approx(np.abs(special.expit(beta * x) - special.ndtr(x)).max(), rel=1e-4)
+
+
+def test_best_beta_for_swish_against_gelu_beats_1702():
+    beta, error = smooth.best_beta()
+    at_1702, _ = smooth.max_error(smooth.sigmoid_gelu)
+    assert 1.75 < beta < 1.8 and error < at_1702
+    for other in (beta - 0.01, beta + 0.01):
+        assert smooth.max_error(lambda x, b=other: x * special.expit(b * x))[0] > error
+
+
+# frozen units
+
+def test_frozen_fraction_of_a_network_with_known_answer():
+    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.GELU(), torch.nn.Linear(3, 1))
+    with torch.no_grad():
+        model[0].weight.zero_()
+        model[0].bias.copy_(torch.tensor([-10.0, -5.8, 1.0]))  # frozen, dead but not frozen, alive
+    inputs = torch.randn(16, 2, generator=torch.Generator().manual_seed(0))
+    assert smooth.frozen_fraction(model, inputs) == [pytest.approx(1 / 3)]
