@@ -15,12 +15,14 @@ CHROMIUM ?= chromium
 VENDOR := _vendor/.stamp
 
 .PHONY: help install book test lint check-stripped strip unit notebooks site-test chromium \
-        lab serve clean test-seeds
+        lab serve clean test-seeds test-launch check-bootstrap pins
 
 help:
 	@echo "make book    build the site into _build/html (warnings are errors)"
 	@echo "make test    check notebooks are stripped, lint, unit tests, run every chapter (nbval)"
 	@echo "make test-seeds  run every notebook again on the other seed sets (SEED_SETS)"
+	@echo "make test-launch  Colab's bootstrap cell and Binder's set-up, each in a fresh venv"
+	@echo "make pins    check the README's table of platforms and Pythons the pins resolve for"
 	@echo "make site-test  open every built page in headless Chromium and check links and weight"
 	@echo "make lab     open the chapters in JupyterLab"
 	@echo "make serve   serve the built site on http://localhost:8000"
@@ -40,9 +42,9 @@ _build/.actlib-stamp: $(ACTLIB)
 	rm -rf _build/.jupyter_cache
 	mkdir -p _build && touch $@
 
-# MathJax and the widget manager, served by the site itself (needs npm; see site/vendor.sh).
-$(VENDOR): site/vendor.txt site/vendor.sh
-	bash site/vendor.sh
+# MathJax and the widget manager, served by the site itself (needs npm; see site/vendor.py).
+$(VENDOR): site/vendor.txt site/vendor.py
+	$(BIN)/python site/vendor.py
 	touch $@
 
 book: $(STAMP) _build/.actlib-stamp $(VENDOR)
@@ -58,11 +60,15 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "make site-test needs Chromium: sudo apt-get install chromium" && exit 1; fi; }
 
-test: $(STAMP) check-stripped lint unit notebooks
+test: $(STAMP) check-stripped check-bootstrap lint unit notebooks
 
 check-stripped: $(STAMP)
 	$(BIN)/nbstripout --verify $(NOTEBOOKS) || \
 	  (echo "Notebooks above have outputs: run 'make strip' and commit again." && exit 1)
+
+# Every notebook opens with the cell that installs actlib on Colab (address from _config.yml).
+check-bootstrap: $(STAMP)
+	$(BIN)/python tools/bootstrap.py --check
 
 strip: $(STAMP)
 	$(BIN)/nbstripout $(NOTEBOOKS)
@@ -84,6 +90,14 @@ test-seeds: $(STAMP)
 	  echo "== notebooks with ACTLIB_SEED=$$s"; \
 	  ACTLIB_SEED=$$s $(MAKE) --no-print-directory notebooks || exit 1; \
 	done
+
+# Colab's bootstrap cell and Binder's binder/requirements.txt, each in a new venv.
+test-launch: $(STAMP)
+	$(BIN)/python tools/check_launch.py
+
+# The README's table of platforms and Pythons for which the pins resolve (uv, needs PyPI).
+pins: $(STAMP)
+	$(BIN)/python tools/resolve_pins.py --check
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab chapters

@@ -49,7 +49,7 @@ def seed(k: int = 0) -> int:
 
 
 def seeds(n: int) -> list[int]:
-    """The first ``n`` seeds of the current seed set: ``ACTLIB_SEED + 0, ..., ACTLIB_SEED + n - 1``."""
+    """The first ``n`` seeds of the current seed set: ``ACTLIB_SEED + 0`` to ``+ n - 1``."""
     if n < 1:
         raise ValueError(f"n must be >= 1, got {n}")
     start = seed_offset()

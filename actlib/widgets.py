@@ -4,6 +4,10 @@ A chapter writes ``draw(ax, **values)`` once. :func:`explorer` wraps it in ipywi
 controls for readers with a running kernel; :func:`sweep` plays the same drawing over a range
 of one parameter as a JavaScript animation that runs on the static site with no kernel.
 ipywidgets is imported only when an explorer is made.
+
+On the static site a slider would move and redraw nothing, since no Python runs there: the
+site hides every explorer (it carries the CSS class :data:`EXPLORER_CLASS`), and each sweep
+says under its controls how to get the live explorer.
 """
 
 from __future__ import annotations
@@ -16,7 +20,16 @@ from typing import Any
 import matplotlib.pyplot as plt
 from matplotlib.animation import FuncAnimation
 
+__all__ = ["EXPLORER_CLASS", "SWEEP_NOTE", "explorer", "sweep"]
+
 Draw = Callable[..., Any]  # draw(ax, **values) draws on ax
+
+#: The CSS class of every explorer; the site's stylesheet (site/offline_site.py) hides it.
+EXPLORER_CLASS = "actlib-explorer"
+#: The line under every animation: where the live version of the figure is.
+SWEEP_NOTE = ("This animation plays on any page. To set the values yourself, run the chapter "
+              "(the rocket button at the top of the page, or <code>make lab</code>): the "
+              "explorer with sliders appears there, just before this animation.")
 
 
 def explorer(draw: Draw, start: dict[str, Any] | None = None,
@@ -42,7 +55,9 @@ def explorer(draw: Draw, start: dict[str, Any] | None = None,
     widgets = {name: ipywidgets.interactive.widget_from_abbrev(
                    abbrev, start.get(name, ipywidgets.widgets.interaction.empty))
                for name, abbrev in controls.items()}
-    return ipywidgets.interactive(update, **widgets)
+    live = ipywidgets.interactive(update, **widgets)
+    live.add_class(EXPLORER_CLASS)  # hidden on the static site, where it could not redraw
+    return live
 
 
 def sweep(draw: Draw, param: str, values: Sequence[float], fixed: dict[str, Any] | None = None,
@@ -65,8 +80,9 @@ def sweep(draw: Draw, param: str, values: Sequence[float], fixed: dict[str, Any]
     animation = FuncAnimation(fig, frame, frames=len(values))
     html = animation.to_jshtml(fps=fps, default_mode="loop")
     plt.close(fig)
-    return HTML(_self_contained(html, alt=f"animation of the figure as {param} sweeps "
-                                          f"from {values[0]:.2g} to {values[-1]:.2g}"))
+    html = _self_contained(html, alt=f"animation of the figure as {param} sweeps "
+                                     f"from {values[0]:.2g} to {values[-1]:.2g}")
+    return HTML(f'{html}\n<p class="actlib-sweep-note">{SWEEP_NOTE}</p>')
 
 
 def _self_contained(html: str, alt: str) -> str:

@@ -22,6 +22,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
+LATE_REQUESTS_MS = 1000
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
@@ -57,6 +60,10 @@ def visit(browser, url: str, base: str, color_scheme: str = "light"):
     page.goto(url, wait_until="load")
     page.wait_for_load_state("networkidle")
     page.evaluate("() => window.MathJax?.startup?.promise")  # wait until math is typeset
+    # Chromium asks for the favicon, late fonts and deferred scripts after `load`, and can do
+    # so after the network first fell idle: give late requests time to start, then to end.
+    page.wait_for_timeout(LATE_REQUESTS_MS)
+    page.wait_for_load_state("networkidle")
     return page, problems
 
 
@@ -66,6 +73,11 @@ RAW_MATH = """() => [...document.querySelectorAll('.math')]
     .filter(el => !el.querySelector('mjx-container')).map(el => el.textContent.slice(0, 60))"""
 FIGURES = "() => document.querySelectorAll('.cell_output img').length"
 NOTEBOOK_CELLS = "() => document.querySelectorAll('div.cell').length"
+# A control a reader can see but that does nothing: a widget's slider, drop-down or button
+# (an explorer needs a kernel; on the static site it must be hidden). Animation controls work.
+DEAD_CONTROLS = """() => [...document.querySelectorAll(
+        '.jupyter-widgets input, .jupyter-widgets select, .jupyter-widgets button')]
+    .filter(el => el.offsetParent !== null && !el.closest('.animation')).length"""
 ANIMATIONS_WITHOUT_CONTROLS = """() => [...document.querySelectorAll('.animation')]
     .filter(a => a.querySelectorAll('button').length < 5 || !a.querySelector('input[type=range]')
             || !a.querySelector('img') || a.querySelector('img').naturalWidth === 0).length"""
@@ -78,6 +90,8 @@ def browser_problems(browser, base: str, path: str, screenshot: Path | None = No
     problems += [f"math left untypeset: {text!r}" for text in page.evaluate(RAW_MATH)]
     if page.evaluate(NOTEBOOK_CELLS) and not page.evaluate(FIGURES):
         problems.append("a chapter notebook page without a single figure")
+    if dead := page.evaluate(DEAD_CONTROLS):
+        problems.append(f"{dead} widget controls shown that cannot work without a kernel")
     if page.evaluate(ANIMATIONS_WITHOUT_CONTROLS):
         problems.append("an animation without its controls or its first frame")
     if screenshot is not None:

@@ -14,7 +14,9 @@ def base_url():
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright = pytest.importorskip("playwright.sync_api").sync_playwright().start()
+    from playwright.sync_api import sync_playwright  # a missing Playwright is an error, not a skip
+
+    playwright = sync_playwright().start()
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser
     browser.close()

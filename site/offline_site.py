@@ -7,6 +7,9 @@
   ``MathJax.Hub.Queue``, which MathJax 3 lacks; a two-line shim forwards it to MathJax 3.
 - A first visit: the theme logs "Got invalid theme mode" as an error until a light or dark mode
   has been stored; we start it on "auto", which follows the reader's system setting.
+- Explorers: an ipywidgets explorer needs a running kernel to redraw; on a static page its
+  sliders would move and change nothing. The stylesheet hides every explorer (the class
+  ``actlib.widgets.EXPLORER_CLASS``); the animation next to it says where the live one is.
 - Duplicate scripts: sphinx-thebe registers its inline configuration twice under Jupyter Book,
   which the browser reports as "Identifier 'THEBE_JS_URL' has already been declared".
 """
@@ -27,6 +30,16 @@ document.addEventListener("DOMContentLoaded", () => {  // after the deferred Mat
 """
 
 
+STATIC_CSS = """
+.actlib-explorer { display: none !important; }  /* actlib.widgets.EXPLORER_CLASS */
+.actlib-sweep-note { font-size: 0.9em; color: var(--pst-color-text-muted); }
+"""
+
+
+def _add_css(app, pagename, templatename, context, doctree) -> None:
+    context["metatags"] = context.get("metatags", "") + f"\n<style>{STATIC_CSS}</style>"
+
+
 def _without_duplicates(app, pagename, templatename, context, doctree) -> None:
     seen, unique = set(), []
     for script in context.get("script_files", []):
@@ -42,4 +55,5 @@ def _without_duplicates(app, pagename, templatename, context, doctree) -> None:
 def setup(app):
     app.add_js_file(None, body=SETUP_JS, priority=200)  # before the widget manager (500)
     app.connect("html-page-context", _without_duplicates, priority=999)  # after the others
+    app.connect("html-page-context", _add_css)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,7 +13,10 @@ PNG = bytes.fromhex(  # a 1x1 transparent PNG
     "1f15c4890000000d49444154789c6300010000050001" "0d0a2db40000000049454e44ae426082")
 
 
-def site(tmp_path: Path, body: str, head: str = "") -> Path:
+ICON = '<link rel="icon" href="ok.png">'  # a page without one makes Chromium ask /favicon.ico
+
+
+def site(tmp_path: Path, body: str, head: str = ICON) -> Path:
     """A one-page site whose page has ``body``, with an image and a second page to link to."""
     (tmp_path / "ok.png").write_bytes(PNG)
     (tmp_path / "other.html").write_text('<html><body><h1 id="top">other</h1></body></html>')
@@ -30,7 +33,7 @@ def test_a_clean_page_passes(tmp_path, browser):
 
 
 def test_an_external_script_is_caught(tmp_path, browser):
-    root = site(tmp_path, "", head='<script src="https://cdn.example.org/lib.js"></script>')
+    root = site(tmp_path, "", head=ICON + '<script src="https://cdn.example.org/lib.js"></script>')
     assert checks.external_resources(root)
     with serve(root) as base:
         assert any("external request" in p for p in browser_problems(browser, base, "index.html"))
@@ -89,3 +92,18 @@ def test_an_animation_without_controls_is_caught(tmp_path, browser):
     root = site(tmp_path, '<div class="animation"><img src="ok.png" alt="frame"></div>')
     with serve(root) as base:
         assert any("animation" in p for p in browser_problems(browser, base, "index.html"))
+
+
+def test_a_missing_favicon_is_caught(tmp_path, browser):
+    root = site(tmp_path, "", head="")
+    with serve(root) as base:
+        problems = browser_problems(browser, base, "index.html")
+    assert any("favicon.ico" in p for p in problems), problems
+
+
+def test_a_widget_control_on_the_static_page_is_caught(tmp_path, browser):
+    slider = '<div class="jupyter-widgets"><input type="range" aria-label="w"></div>'
+    root = site(tmp_path, slider)
+    with serve(root) as base:
+        assert any("cannot work without a kernel" in p
+                   for p in browser_problems(browser, base, "index.html"))

@@ -5,7 +5,7 @@ import matplotlib.pyplot as plt
 import pytest
 from IPython.display import HTML
 
-from actlib.widgets import explorer, sweep
+from actlib.widgets import EXPLORER_CLASS, SWEEP_NOTE, explorer, sweep
 
 matplotlib.use("Agg")
 
@@ -62,6 +62,11 @@ def test_sweep_works_with_plot_neuron(no_new_figures):
     assert "new Array(2)" in html.data
 
 
+def test_sweep_says_where_the_live_explorer_is(no_new_figures):
+    html = sweep(Recorder(), "w", [-1.0, 1.0], dpi=20)
+    assert f'<p class="actlib-sweep-note">{SWEEP_NOTE}</p>' in html.data
+
+
 # explorer
 
 def test_explorer_returns_an_interactive_with_the_controls(no_new_figures):
@@ -76,6 +81,11 @@ def test_explorer_returns_an_interactive_with_the_controls(no_new_figures):
     assert list(controls["activation"].options) == ["relu", "tanh"]
 
 
+def test_explorer_carries_the_class_the_static_site_hides(no_new_figures):
+    widget = explorer(Recorder(), w=(-3.0, 3.0, 0.1))
+    assert EXPLORER_CLASS in widget._dom_classes
+
+
 def test_explorer_calls_draw_with_the_control_values(no_new_figures):
     ipywidgets = pytest.importorskip("ipywidgets")
     draw = Recorder()
@@ -86,7 +96,6 @@ def test_explorer_calls_draw_with_the_control_values(no_new_figures):
     controls["activation"].value = "tanh"
     assert draw.calls[-2] == {"w": 2.0, "activation": "relu"}
     assert draw.calls[-1] == {"w": 2.0, "activation": "tanh"}
-
 
 
 def test_explorer_controls_start_at_the_given_values(no_new_figures):
