@@ -72,9 +72,10 @@ def write() -> None:
         if index is not None:
             del notebook.cells[index]
         first_code = next(i for i, c in enumerate(notebook.cells) if c.cell_type == "code")
-        cell = nbformat.v4.new_code_cell(cell_source(), metadata={"tags": TAGS})
-        cell.id = "bootstrap-actlib"  # the same id each time: --write changes nothing else
-        notebook.cells.insert(first_code, cell)
+        notebook.cells.insert(first_code,
+                              nbformat.v4.new_code_cell(cell_source(), metadata={"tags": TAGS}))
+        for number, each in enumerate(notebook.cells):  # ids as nbstripout numbers them
+            each.id = str(number)
         nbformat.validator.normalize(notebook)
         nbformat.write(notebook, path)
 
