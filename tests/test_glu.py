@@ -3,6 +3,7 @@
 import math
 import pickle
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -199,3 +200,119 @@ def test_check_fused_weight_explains_the_gate_first_mistake(capsys):
 def test_check_fused_weight_gives_hints(answer, hint, capsys):
     assert glu.check_fused_weight(answer) is False
     assert hint in capsys.readouterr().out
+
+
+# Which gaps are larger than the noise
+
+def test_holm_matches_the_adjustment_worked_by_hand():
+    # sorted: 0.005·4 = 0.02, 0.01·3 = 0.03, 0.03·2 = 0.06, max(0.04·1, 0.06) = 0.06
+    adjusted = glu.holm([0.01, 0.04, 0.03, 0.005])
+    assert adjusted.tolist() == pytest.approx([0.03, 0.06, 0.06, 0.02])
+
+
+def test_holm_caps_at_one_and_keeps_a_single_p_value():
+    assert glu.holm([0.5, 0.6, 0.9]).tolist() == [1.0, 1.0, 1.0]
+    assert glu.holm([0.02]).tolist() == [0.02]
+
+
+@pytest.mark.parametrize("bad", [[1.2], [-0.1], [float("nan")], [[0.1, 0.2]]])
+def test_holm_rejects_what_is_not_a_p_value(bad):
+    with pytest.raises(ValueError):
+        glu.holm(bad)
+
+
+def test_paired_pvalue_equals_scipys_paired_t_test():
+    from scipy import stats
+
+    a, b = [1.0, 2.0, 3.5, 4.0, 5.5], [0.8, 2.1, 3.0, 3.6, 5.0]
+    expected = stats.ttest_rel(a, b).pvalue
+    assert glu.paired_pvalue(np.subtract(a, b)) == pytest.approx(expected)
+    assert glu.paired_pvalue([0.0, 0.0, 0.0]) == 1.0
+    assert glu.paired_pvalue([0.2, 0.2, 0.2]) == 0.0
+
+
+def test_paired_comparisons_separate_a_large_shift_and_nothing_else():
+    rng = np.random.default_rng(0)
+    base = rng.normal(size=5)  # what the seed does to every variant alike
+    samples = {"a": base + rng.normal(0, 0.01, 5), "b": base + rng.normal(0, 0.01, 5),
+               "c": base + 1.0 + rng.normal(0, 0.01, 5)}
+    result = {(r.a, r.b): r for r in glu.paired_comparisons(samples)}
+    assert list(result) == [("a", "b"), ("a", "c"), ("b", "c")]
+    assert not result["a", "b"].separated
+    assert result["a", "c"].separated and result["b", "c"].separated
+    assert result["a", "c"].difference == pytest.approx(-1.0, abs=0.05)
+    assert all(r.adjusted >= r.pvalue for r in result.values())
+
+
+def test_paired_comparisons_rarely_separate_anything_when_nothing_differs():
+    # Eight variants, five seeds, no true difference: Holm keeps the chance of separating
+    # even one of the 28 pairs at most 5%; uncorrected tests would separate some pair most
+    # of the time.
+    rng = np.random.default_rng(1)
+    any_holm = any_raw = 0
+    trials = 400
+    for _ in range(trials):
+        samples = {str(k): rng.normal(size=5) for k in range(8)}
+        result = glu.paired_comparisons(samples)
+        any_holm += any(r.separated for r in result)
+        any_raw += any(r.pvalue < 0.05 for r in result)
+    assert any_holm / trials <= 0.07
+    assert any_raw / trials > 0.5
+
+
+def test_paired_comparisons_need_the_same_seeds_for_every_variant():
+    with pytest.raises(ValueError, match="same seeds"):
+        glu.paired_comparisons({"a": [1.0, 2.0], "b": [1.0, 2.0, 3.0]})
+
+
+def test_seeded_redraws_every_linear_from_the_seed_alone():
+    torch.manual_seed(0)
+    a = glu.seeded(GatedFeedForward(6, 9, "silu"), seed=5)
+    state = torch.random.get_rng_state()
+    b = glu.seeded(GatedFeedForward(6, 9, "silu"), seed=5)
+    c = glu.seeded(GatedFeedForward(6, 9, "silu"), seed=6)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert not torch.equal(a.gate_proj.weight, c.gate_proj.weight)
+    torch.manual_seed(0)
+    GatedFeedForward(6, 9, "silu")
+    assert torch.equal(state, torch.random.get_rng_state())  # only the constructor drew
+
+
+# The real thing: Hugging Face's LLaMA and Gemma feed-forward layers
+
+def real_mlp(name, d_model, d_ff):
+    """``transformers``' own LlamaMLP or GemmaMLP (a test-only dependency)."""
+    if name == "llama":
+        from transformers.models.llama.configuration_llama import LlamaConfig
+        from transformers.models.llama.modeling_llama import LlamaMLP
+
+        return LlamaMLP(LlamaConfig(hidden_size=d_model, intermediate_size=d_ff,
+                                    num_attention_heads=2, num_key_value_heads=2,
+                                    hidden_act="silu", mlp_bias=False))
+    from transformers.models.gemma.configuration_gemma import GemmaConfig
+    from transformers.models.gemma.modeling_gemma import GemmaMLP
+
+    return GemmaMLP(GemmaConfig(hidden_size=d_model, intermediate_size=d_ff,
+                                num_attention_heads=2, num_key_value_heads=2, head_dim=8,
+                                hidden_activation="gelu_pytorch_tanh"))
+
+
+@pytest.mark.parametrize(("name", "activation"), [("llama", "silu"), ("gemma", "gelu_tanh")])
+def test_gated_feed_forward_computes_what_transformers_computes(name, activation):
+    ours = glu.seeded(GatedFeedForward(16, 40, activation), seed=0)
+    theirs = real_mlp(name, 16, 40)
+    missing = theirs.load_state_dict(ours.state_dict(), strict=True)  # same names, same shapes
+    assert not missing.missing_keys and not missing.unexpected_keys
+    x = torch.randn(2, 7, 16, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        torch.testing.assert_close(ours(x), theirs(x))
+
+
+def test_exact_gelu_geglu_is_not_gemmas_mlp():
+    ours = glu.seeded(GatedFeedForward(16, 40, "gelu"), seed=0)
+    gemma = real_mlp("gemma", 16, 40)
+    gemma.load_state_dict(ours.state_dict())
+    x = torch.randn(2, 7, 16, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        gap = float((ours(x) - gemma(x)).abs().max())
+    assert 1e-6 < gap < 1e-3
