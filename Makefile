@@ -76,8 +76,10 @@ strip: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The unit tests, then every docstring example in actlib (doctests).
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q
+	$(BIN)/python -m pytest --doctest-modules actlib -q
 
 # One notebook or all, on the seeds in ACTLIB_SEED (unset: the page's): make notebooks NB=chapters/03_relu.ipynb
 NB ?= chapters reference

@@ -11,8 +11,10 @@ array([0.5])
 [0, 1, 2]
 """
 
+from importlib.metadata import version
+
 from .registry import Activation, get, names, register
 from .seeding import seed, seeds
 
 __all__ = ["Activation", "get", "names", "register", "seed", "seeds"]
-__version__ = "0.1.0"
+__version__ = version("actlib")  # written once, in pyproject.toml

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from sklearn.datasets import load_digits, make_moons
 
+__all__ = ["DATASETS", "xor", "moons", "load", "digits"]
+
 #: The names :func:`load` accepts.
 DATASETS = ("xor", "moons")
 

@@ -9,6 +9,9 @@ from torch import nn
 
 from .nn import is_activation
 
+__all__ = ["gradient_norms", "dead_fraction", "activation_io", "elementwise_derivative",
+           "peak_derivative", "saturated_fraction", "activation_spread", "mean_derivative"]
+
 
 def gradient_norms(model: nn.Module) -> list[float]:
     r"""The Frobenius norm :math:`\lVert \partial L / \partial W \rVert` of each ``nn.Linear``.

@@ -23,6 +23,10 @@ from .nn import is_activation, mlp
 from .registry import get
 from .train import accuracy, fit, one_thread
 
+__all__ = ["ACTIVATIONS", "is_unit_layer", "off_fraction", "zero_fraction", "build",
+           "shift_biases", "DyingRun", "train_and_watch", "mean_off", "mean_accuracy",
+           "born_dead_by_depth", "hand_built_net", "check_is_born_dead"]
+
 #: The activations chapter 3 compares; ``"prelu"`` is ``torch.nn.PReLU`` with one slope per unit.
 ACTIVATIONS = ("relu", "leaky_relu", "prelu", "elu")
 

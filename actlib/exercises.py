@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+__all__ = ["Layer", "apply_layers", "check_collapse", "check_sigmoid_derivative"]
+
 Layer = tuple[np.ndarray, np.ndarray]  # (W, b) computing x -> W @ x + b
 
 

@@ -11,7 +11,7 @@ from .nn import mlp
 from .train import accuracy, fit, one_thread, predict_proba
 
 __all__ = ["TEST_SEED_OFFSET", "XOR_CORNERS", "cut_off_one_cluster", "clusters_right",
-           "fold_of_xor", "lines_on_xor", "linear_vs_hidden", "mean_and_spread", "middle_class",
+           "fold_of_xor", "lines_on_xor", "linear_vs_hidden", "middle_class",
            "train_classifier"]
 
 #: The centres of XOR's four clusters, class 0's diagonal first.
@@ -48,14 +48,6 @@ def linear_vs_hidden(dataset: str, seed: int, hidden: int = 16,
     }
     return {label: train_classifier(dataset, sizes, act, seed)[1]
             for label, (sizes, act) in models.items()}
-
-
-def mean_and_spread(runs: list[dict[str, float]]) -> dict[str, tuple[float, float]]:
-    """For each key of the runs, the mean and the sample standard deviation over runs."""
-    keys = runs[0].keys()
-    values = {k: np.array([run[k] for run in runs]) for k in keys}
-    return {k: (float(v.mean()), float(v.std(ddof=1)) if len(v) > 1 else 0.0)
-            for k, v in values.items()}
 
 
 def cut_off_one_cluster(X: np.ndarray) -> np.ndarray:

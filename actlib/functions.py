@@ -14,6 +14,12 @@ import math
 import numpy as np
 from scipy import special
 
+__all__ = ["SQRT_2_OVER_PI", "GELU_TANH_CUBIC", "identity", "identity_grad", "sigmoid",
+           "sigmoid_grad", "tanh", "tanh_grad", "relu", "relu_grad", "leaky_relu",
+           "leaky_relu_grad", "elu", "elu_grad", "normal_cdf", "normal_pdf", "gelu", "gelu_grad",
+           "gelu_tanh", "gelu_tanh_grad", "swish", "swish_grad", "silu", "silu_grad", "softplus",
+           "softplus_grad", "mish", "mish_grad"]
+
 # Python floats, not NumPy scalars, so that float32 arrays stay float32 (NEP 50).
 SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 GELU_TANH_CUBIC = 0.044715  # Hendrycks & Gimpel (2016), the tanh approximation

@@ -17,7 +17,7 @@ import dataclasses
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -27,6 +27,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .nn import GatedFeedForward, init_linear
+from .stats import mean_and_spread
 from .transformer import (
     FFN_VARIANTS,
     Transformer,
@@ -38,6 +39,10 @@ from .transformer import (
     split,
     train,
 )
+
+__all__ = ["VARIANTS", "LABELS", "PaperResult", "SHAZEER_TABLE1", "Scale", "SCALES", "get_scale",
+           "replace_scale", "make_model", "run", "reproduce", "summarize", "seeded", "GATE_BINS",
+           "gate_statistics", "check_fused_weight"]
 
 #: Shazeer's eight feed-forward layers, in the order of his Table 1.
 VARIANTS = tuple(FFN_VARIANTS)
@@ -88,13 +93,13 @@ class Scale:
         return 4 * self.d_model
 
 
-#: The presets. ``"cpu"`` runs eight variants × five seeds in about two minutes on two idle
-#: cores (about 210 CPU-seconds in all): we measured several sizes, and at
+#: The presets. ``"cpu"`` runs eight variants × five seeds in about 80 seconds on two idle
+#: cores (about 160 CPU-seconds in all): we measured several sizes, and at
 #: this budget a narrow two-block model with a short context, small batches and many steps
 #: learned the most per second. The others run the same code
 #: longer, wider and with longer contexts, for a GPU; the corpus is small, so they use dropout.
 SCALES = {
-    "cpu": Scale(context=32, d_model=48, n_layer=2, n_head=2, steps=400, batch_size=16,
+    "cpu": Scale(context=32, d_model=48, n_layer=2, n_head=2, steps=300, batch_size=16,
                  lr=1e-2),
     "gpu-small": Scale(context=128, d_model=192, n_layer=4, n_head=4, steps=5_000,
                        batch_size=64, lr=3e-3, dropout=0.1, eval_every=500),
@@ -206,87 +211,10 @@ def reproduce(seeds: Iterable[int] = (0, 1, 2), scale: str | Scale = "cpu",
 def summarize(records: list[dict[str, Any]], key: str = "val_loss"
               ) -> dict[str, tuple[float, float]]:
     """Per variant, the mean and sample standard deviation of ``key`` over seeds."""
-    from .experiments import mean_and_spread  # here, so that worker processes start faster
-
     by_variant: dict[str, list[dict[str, float]]] = {}
     for record in records:
         by_variant.setdefault(record["variant"], []).append({key: record[key]})
     return {v: mean_and_spread(runs)[key] for v, runs in by_variant.items()}
-
-
-# Which gaps are larger than the noise
-
-def holm(pvalues: Sequence[float]) -> np.ndarray:
-    """Holm's step-down adjustment of ``pvalues`` for testing them all at once (Holm, 1979).
-
-    The smallest p-value is multiplied by m (the number of tests), the next by m − 1, and so
-    on; each adjusted value is at least the one before it and at most 1. Rejecting every test
-    whose adjusted p-value is below α keeps the chance of even one false rejection among the m
-    tests at most α, whatever the dependence between them.
-
-    >>> holm([0.01, 0.04, 0.03, 0.005]).round(3).tolist()
-    [0.03, 0.06, 0.06, 0.02]
-    """
-    p = np.asarray(pvalues, dtype=float)
-    if p.ndim != 1 or np.any((p < 0) | (p > 1)) or np.any(np.isnan(p)):
-        raise ValueError("pvalues must be a flat sequence of numbers in [0, 1]")
-    m = len(p)
-    order = np.argsort(p, kind="stable")
-    stepped = np.maximum.accumulate(p[order] * (m - np.arange(m)))
-    adjusted = np.empty(m)
-    adjusted[order] = np.minimum(stepped, 1.0)
-    return adjusted
-
-
-class PairedComparison(NamedTuple):
-    """One pair of variants compared seed by seed; ``difference`` is the mean of a − b."""
-
-    a: str
-    b: str
-    difference: float  # mean over seeds of (a's value − b's value); negative: a is lower
-    pvalue: float  # two-sided paired t-test, uncorrected
-    adjusted: float  # Holm-adjusted over all the pairs compared together
-    separated: bool  # adjusted < alpha
-
-
-def paired_pvalue(differences: Sequence[float]) -> float:
-    """Two-sided p-value of a paired t-test: is the mean of ``differences`` zero?
-
-    Differences that are all zero give 1; equal non-zero differences (no spread) give 0.
-    """
-    from scipy import stats  # here, so that worker processes start faster
-
-    d = np.asarray(differences, dtype=float)
-    if len(d) < 2:
-        raise ValueError("a paired t-test needs at least two differences")
-    if np.all(d == d[0]):
-        return 1.0 if d[0] == 0 else 0.0
-    return float(stats.ttest_1samp(d, 0.0).pvalue)
-
-
-def paired_comparisons(samples: Mapping[str, Sequence[float]], alpha: float = 0.05
-                       ) -> list[PairedComparison]:
-    """Every pair of ``samples`` compared seed by seed, with Holm's correction over all pairs.
-
-    ``samples[name][i]`` is the result of ``name`` on the i-th seed; a seed fixes the data
-    every variant sees, so the differences are taken seed by seed (paired). Each pair gets a
-    two-sided paired t-test; the p-values of all the pairs are adjusted together with
-    :func:`holm`, so that the chance of separating any pair whose true difference is zero is at
-    most ``alpha``. Pairs come in the order of ``itertools.combinations(samples, 2)``.
-    """
-    names = list(samples)
-    values = {k: np.asarray(samples[k], dtype=float) for k in names}
-    sizes = {len(v) for v in values.values()}
-    if len(sizes) != 1:
-        raise ValueError("every variant needs a value for each of the same seeds")
-    pairs = [(a, b) for i, a in enumerate(names) for b in names[i + 1:]]
-    if not pairs:
-        return []
-    raw = [paired_pvalue(values[a] - values[b]) for a, b in pairs]
-    adjusted = holm(raw)
-    return [PairedComparison(a, b, float(np.mean(values[a] - values[b])), p, float(q),
-                             bool(q < alpha))
-            for (a, b), p, q in zip(pairs, raw, adjusted)]
 
 
 def seeded(module: nn.Module, seed: int) -> nn.Module:

@@ -15,6 +15,9 @@ from torch import nn
 
 from .registry import get, names
 
+__all__ = ["GLU_VARIANTS", "FeedForward", "GatedFeedForward", "glu_hidden_size", "mlp", "INITS",
+           "init_linear", "is_activation"]
+
 #: The activation applied to the gate in each GLU variant of Shazeer (2020), Table 1.
 GLU_VARIANTS = {
     "glu": "sigmoid",

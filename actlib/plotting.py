@@ -15,6 +15,10 @@ from matplotlib.ticker import MaxNLocator
 
 from .registry import Activation, get, names
 
+__all__ = ["COLORS", "color", "activation_grid", "plot_activation", "plot_neuron", "plot_classes",
+           "plot_decision_boundary", "plot_warped_grid", "plot_layer_profile", "plot_bound",
+           "plot_gradient_bars", "plot_mean_band", "plot_per_layer"]
+
 #: One colour per activation, the same in every figure of the course.
 COLORS = {
     "identity": "#777777",

@@ -26,6 +26,10 @@ from scipy import optimize
 
 from .registry import Activation
 
+__all__ = ["SELF_GATES", "COMPUTED", "DECLARED", "GRID", "FAR", "Properties", "number",
+           "properties", "is_monotonic", "global_minimum", "largest_jump", "limit_at_infinity",
+           "bounds", "attains", "mean_on_normal"]
+
 #: Half-width of the grid, which spans [−LIMIT, LIMIT].
 LIMIT = 50.0
 #: Step of the grid.
@@ -141,6 +145,7 @@ def properties(act: Activation) -> Properties:
     """The properties of ``act``, computed from ``act`` and ``act.derivative`` in float64.
 
     Example:
+        >>> import actlib
         >>> properties(actlib.get("sigmoid")).interval()
         '(0, 1)'
     """

@@ -1,9 +1,10 @@
 """The registry: activation names mapped to factories of :class:`Activation` objects.
 
+>>> import numpy as np
 >>> import actlib
 >>> act = actlib.get("swish", beta=2.0)
->>> act(np.array([0.0, 1.0]))            # NumPy in, NumPy out
-array([0.       , 0.8807971])
+>>> act(np.array([0.0, 1.0], dtype=np.float32))  # NumPy in, NumPy out; float32 stays float32
+array([0.       , 0.8807971], dtype=float32)
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import torch
 from torch import nn
 
 from . import functions as F
+
+__all__ = ["Activation", "register", "names", "get", "Swish"]
 
 
 @dataclass(frozen=True)

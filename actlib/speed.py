@@ -21,6 +21,8 @@ import torch
 from .registry import get
 from .train import torch_threads
 
+__all__ = ["Timing", "SpeedReport", "median_times", "measure_speed"]
+
 
 @dataclass(frozen=True)
 class Timing:

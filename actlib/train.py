@@ -10,6 +10,9 @@ import numpy as np
 import torch
 from torch import nn
 
+__all__ = ["LOSSES", "OPTIMIZERS", "torch_threads", "one_thread", "History", "fit",
+           "predict_proba", "predict", "accuracy"]
+
 LOSSES = {"bce": nn.BCEWithLogitsLoss, "cross_entropy": nn.CrossEntropyLoss, "mse": nn.MSELoss}
 OPTIMIZERS = {"adam": torch.optim.Adam, "sgd": torch.optim.SGD}
 

@@ -30,6 +30,11 @@ from torch import nn
 
 from .nn import GLU_VARIANTS, FeedForward, GatedFeedForward
 
+__all__ = ["DENSE_VARIANTS", "FFN_VARIANTS", "default_device", "gated_width", "feed_forward",
+           "CORPUS_SHA256", "corpus_text", "CharTokenizer", "load_corpus", "split", "get_batch",
+           "TransformerConfig", "Transformer", "count_parameters", "ffn_parameters",
+           "TrainHistory", "lr_at", "evaluate", "train"]
+
 #: The activation of each dense feed-forward layer in Shazeer (2020), Table 1. His "Swish" is
 #: Swish with β = 1, which PyTorch calls SiLU.
 DENSE_VARIANTS = {"relu": "relu", "gelu": "gelu", "swish": "silu"}

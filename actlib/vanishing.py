@@ -30,6 +30,10 @@ from .diagnostics import gradient_norms, saturated_fraction
 from .nn import mlp
 from .train import accuracy, fit, one_thread
 
+__all__ = ["deep_mlp", "probe_batch", "gradient_profile", "gradient_profiles",
+           "saturation_at_init", "first_last_ratio", "weight_gradient_norms",
+           "relative_change", "Run", "train_and_watch", "train_many"]
+
 N_PIXELS, N_CLASSES = 64, 10  # digits: 8 × 8 images, 10 classes
 
 
@@ -117,18 +121,6 @@ def first_last_ratio(norms: Iterable[float]) -> float:
     if len(norms) < 2:
         raise ValueError(f"need at least two layers, got {len(norms)}")
     return float(norms[0] / norms[-1])
-
-
-def geometric_summary(values: Iterable[float]) -> tuple[float, float, float]:
-    r"""The geometric mean, the smallest and the largest of positive values.
-
-    Ratios that span orders of magnitude are averaged on a log scale:
-    :math:`\exp\bigl(\tfrac1n \sum_i \log v_i\bigr)`.
-    """
-    v = np.asarray(list(values), dtype=float)
-    if v.size == 0 or not np.all(v > 0):
-        raise ValueError("geometric_summary needs one or more positive values")
-    return float(np.exp(np.log(v).mean())), float(v.min()), float(v.max())
 
 
 def weight_gradient_norms(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> list[float]:

@@ -12,7 +12,6 @@ from actlib.experiments import (
     fold_of_xor,
     linear_vs_hidden,
     lines_on_xor,
-    mean_and_spread,
     middle_class,
     train_classifier,
 )
@@ -62,23 +61,6 @@ def test_relu_network_beats_the_linear_model_on_xor(xor_seed_0):
     assert xor_seed_0["hidden, identity"] < 0.65
     assert xor_seed_0["hidden, relu"] > 0.9
     assert xor_seed_0["hidden, relu"] - xor_seed_0["linear"] > 0.3
-
-
-def test_mean_and_spread_equals_numpy_mean_and_sample_std():
-    runs = [{"a": 0.5, "b": 1.0}, {"a": 0.7, "b": 0.25}, {"a": 0.9, "b": 0.5}]
-    result = mean_and_spread(runs)
-    assert set(result) == {"a", "b"}
-    for key in ("a", "b"):
-        values = np.array([run[key] for run in runs])
-        mean, spread = result[key]
-        assert mean == pytest.approx(values.mean())
-        assert spread == pytest.approx(values.std(ddof=1))
-    assert result["a"][1] == pytest.approx(0.2)  # sample std of 0.5, 0.7, 0.9
-
-
-def test_mean_and_spread_of_a_single_run_has_zero_spread():
-    assert mean_and_spread([{"linear": 0.5, "hidden, relu": 1.0}]) == {
-        "linear": (0.5, 0.0), "hidden, relu": (1.0, 0.0)}
 
 
 def test_cut_off_one_cluster_gets_three_of_the_four_corners_right():

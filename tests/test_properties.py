@@ -2,8 +2,6 @@
 
 import dataclasses
 import math
-import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,7 +18,6 @@ from actlib.properties import (
     properties,
 )
 
-BIB = Path(__file__).resolve().parents[1] / "references.bib"
 PHI_0 = 1 / math.sqrt(2 * math.pi)  # the standard normal density at 0
 
 # name: (monotonic, smooth, range, zero-centred, self-gated), the atlas's table in short.
@@ -43,17 +40,6 @@ EXPECTED = {
 @pytest.fixture(scope="module")
 def props() -> dict[str, Properties]:
     return {name: properties(actlib.get(name)) for name in actlib.names()}
-
-
-def _bib_keys() -> dict[str, str | None]:
-    """Each entry key of references.bib mapped to its year (None when it has none)."""
-    years = {}
-    for entry in re.split(r"(?m)^\s*@", BIB.read_text(encoding="utf-8"))[1:]:
-        key = re.match(r"\w+\s*\{\s*([^,\s]+)\s*,", entry)
-        if key:
-            year = re.search(r"\byear\s*=\s*[{\"]?\s*(\d{4})", entry)
-            years[key.group(1)] = year.group(1) if year else None
-    return years
 
 
 # Every registered activation, and the metadata
@@ -85,15 +71,6 @@ def test_year_and_reference_come_from_the_registry(props, name):
     else:
         assert isinstance(p.year, int) and 1940 <= p.year <= 2100
         assert isinstance(p.reference, str) and p.reference
-
-
-@pytest.mark.parametrize("name", [n for n in sorted(EXPECTED) if n != "identity"])
-def test_reference_key_exists_in_references_bib_with_the_same_year(props, name):
-    keys = _bib_keys()
-    p = props[name]
-    assert p.reference in keys, f"{p.reference!r} is not a key of {BIB.name}"
-    if keys[p.reference] is not None:
-        assert keys[p.reference] == str(p.year)
 
 
 def test_parameters_are_kept():

@@ -1,6 +1,5 @@
 """Chapter 4's measurements against answer keys from math, scipy and torch."""
 
-import importlib
 import math
 
 import numpy as np
@@ -120,12 +119,7 @@ def test_float32_zeros_when_never_zero():
 
 # training
 
-@pytest.fixture(scope="module")
-def one_torch_thread():
-    importlib.import_module("torch._dynamo")  # optimizers import it on first use: ~1 s, once
-
-
-def test_train_and_count_smoke(one_torch_thread):
+def test_train_and_count_smoke():
     relu = smooth.train_and_count("relu", lr=0.01, shift=1.0, steps=3)
     silu = smooth.train_and_count("silu", lr=0.01, shift=1.0, steps=3)
     assert len(relu.dead) == 4 and relu.dead[1:] == [1.0, 1.0, 1.0]

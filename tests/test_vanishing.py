@@ -97,15 +97,6 @@ def test_first_last_ratio():
         vanishing.first_last_ratio([1.0])
 
 
-def test_geometric_summary():
-    mean, low, high = vanishing.geometric_summary([1e-4, 1e-2, 1.0])
-    assert (mean, low, high) == (pytest.approx(1e-2), 1e-4, 1.0)
-    with pytest.raises(ValueError):
-        vanishing.geometric_summary([1.0, 0.0])
-    with pytest.raises(ValueError):
-        vanishing.geometric_summary([])
-
-
 # relative_change and weight_gradient_norms
 
 def test_relative_change_in_closed_form():
