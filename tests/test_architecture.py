@@ -56,6 +56,7 @@ def test_every_module_declares_its_public_names(module):
 
 
 def test_the_check_sees_lazy_imports(tmp_path, monkeypatch):
-    (tmp_path / "core.py").write_text("def f():\n    from .glu import run\n    from . import dying\n")
+    lazy = "def f():\n    from .glu import run\n    from . import dying\n"
+    (tmp_path / "core.py").write_text(lazy)
     monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
     assert imported_actlib_modules("core") == {"glu", "dying"}
