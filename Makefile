@@ -82,9 +82,11 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest --doctest-modules actlib -q
 
 # One notebook or all, on the seeds in ACTLIB_SEED (unset: the page's): make notebooks NB=chapters/03_relu.ipynb
+# Two notebooks at a time (pytest-xdist keeps each notebook's cells in order, on one worker).
 NB ?= chapters reference
 notebooks: $(STAMP)
-	MPLBACKEND=agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env -q $(NB)
+	MPLBACKEND=agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env -q \
+	  -n 2 --dist loadfile $(NB)
 
 # Every notebook on each seed set of SEED_SETS: the claims must hold for seeds we never chose.
 test-seeds: $(STAMP)
