@@ -26,9 +26,9 @@ from .nn import GatedFeedForward, init_linear, is_activation, mlp
 from .registry import get, names
 from .train import accuracy, fit, one_thread
 
-__all__ = ["CHAPTERS", "GENERATIONS", "PROBLEMS", "UNREGISTERED", "USED_IN", "Generation", "Run",
-           "Size", "fused_glu_gaps", "generation_table", "head_to_head", "init_for", "porting_gap",
-           "run", "step_times", "with_activation"]
+__all__ = ["XAVIER", "CHAPTERS", "GENERATIONS", "PROBLEMS", "UNREGISTERED", "USED_IN",
+           "Generation", "Run", "Size", "fused_glu_gaps", "generation_table", "head_to_head",
+           "init_for", "porting_gap", "run", "step_times", "with_activation"]
 
 #: The problem each activation was introduced to address, in the course's words.
 PROBLEMS = {

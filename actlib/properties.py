@@ -26,7 +26,8 @@ from scipy import optimize
 
 from .registry import Activation
 
-__all__ = ["SELF_GATES", "COMPUTED", "DECLARED", "GRID", "FAR", "Properties", "number",
+__all__ = ["LIMIT", "STEP", "MONOTONE_TOL", "JUMP_TOL", "MEAN_TOL", "ATTAIN_TOL", "ATTAIN_RANGE",
+           "SELF_GATES", "COMPUTED", "DECLARED", "GRID", "FAR", "Properties", "number",
            "properties", "is_monotonic", "global_minimum", "largest_jump", "limit_at_infinity",
            "bounds", "attains", "mean_on_normal"]
 

@@ -26,7 +26,7 @@ Draw = Callable[..., Any]  # draw(ax, **values) draws on ax
 
 #: The CSS class of every explorer; the site's stylesheet (site/offline_site.py) hides it.
 EXPLORER_CLASS = "actlib-explorer"
-#: The line under every animation: where the live version of the figure is.
+#: The line under every animation, which says where the live version of the figure is.
 SWEEP_NOTE = ("This animation plays on any page. To set the values yourself, run the chapter "
               "(the rocket button at the top of the page, or <code>make lab</code>): the "
               "explorer with sliders appears there, just before this animation.")

@@ -27,6 +27,8 @@ class Page:
     resources: list[tuple[str, str]] = field(default_factory=list)  # (tag, url)
     images_without_alt: list[str] = field(default_factory=list)
     headings: list[int] = field(default_factory=list)  # levels inside the article, in order
+    icons: list[str] = field(default_factory=list)  # <link rel="icon"> targets
+    redirect: bool = False  # a <meta http-equiv="refresh"> page that sends the reader on
 
 
 class _Parser(HTMLParser):
@@ -44,6 +46,10 @@ class _Parser(HTMLParser):
         if tag in RESOURCE_TAGS and a.get(RESOURCE_TAGS[tag]):
             if not (tag == "link" and not _is_resource_link(a.get("rel", ""))):
                 self.page.resources.append((tag, a[RESOURCE_TAGS[tag]]))
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            self.page.redirect = True
+        if tag == "link" and "icon" in a.get("rel", "").split() and a.get("href"):
+            self.page.icons.append(a["href"])
         if tag == "img" and not _describes(a.get("alt", "")):
             self.page.images_without_alt.append(a.get("src", "?")[:80])
         if len(tag) == 2 and tag[0] == "h" and tag[1] in "123456":
@@ -130,6 +136,16 @@ def missing_resources(root: Path) -> list[str]:
             if not target.exists():
                 problems.append(f"{page.relative_to(root)}: <{tag}> {url!r} -> missing file")
     return problems
+
+
+def pages_without_icon(root: Path) -> list[str]:
+    """Pages that declare no icon: a browser then asks the server for /favicon.ico, which a
+    site served from a sub-path (GitHub Pages) or a plain folder does not have: a 404 in the
+    console of every page. Whether the declared icon exists is :func:`missing_resources`'s job.
+    A page that only redirects (Jupyter Book's index.html) is left out: it is never shown.
+    """
+    return [f"{page.relative_to(root)}: no <link rel=\"icon\">, so the browser asks /favicon.ico"
+            for page in pages(root) if not parse(page).icons and not parse(page).redirect]
 
 
 def images_without_alt(root: Path) -> list[str]:

@@ -33,6 +33,7 @@ document.addEventListener("DOMContentLoaded", () => {  // after the deferred Mat
 STATIC_CSS = """
 .actlib-explorer { display: none !important; }  /* actlib.widgets.EXPLORER_CLASS */
 .actlib-sweep-note { font-size: 0.9em; color: var(--pst-color-text-muted); }
+.logo__image { max-height: 4.5rem; width: auto; }  /* the square logo, kept small */
 """
 
 

@@ -42,7 +42,8 @@ def test_a_chapter_reads_in_dark_mode(browser, base_url):
 
 
 @pytest.mark.parametrize("check", [checks.broken_links, checks.external_resources,
-                                   checks.missing_resources, checks.images_without_alt,
+                                   checks.missing_resources, checks.pages_without_icon,
+                                   checks.images_without_alt,
                                    checks.heading_jumps],
                          ids=lambda f: f.__name__)
 def test_static_check(check):
