@@ -93,13 +93,13 @@ class Scale:
         return 4 * self.d_model
 
 
-#: The presets. ``"cpu"`` runs eight variants × five seeds in about 80 seconds on two idle
-#: cores (about 160 CPU-seconds in all): we measured several sizes, and at
+#: The presets. ``"cpu"`` runs eight variants × five seeds in about 70 seconds on two idle
+#: cores (about 135 CPU-seconds in all): we measured several sizes, and at
 #: this budget a narrow two-block model with a short context, small batches and many steps
 #: learned the most per second. The others run the same code
 #: longer, wider and with longer contexts, for a GPU; the corpus is small, so they use dropout.
 SCALES = {
-    "cpu": Scale(context=32, d_model=48, n_layer=2, n_head=2, steps=300, batch_size=16,
+    "cpu": Scale(context=32, d_model=48, n_layer=2, n_head=2, steps=250, batch_size=16,
                  lr=1e-2),
     "gpu-small": Scale(context=128, d_model=192, n_layer=4, n_head=4, steps=5_000,
                        batch_size=64, lr=3e-3, dropout=0.1, eval_every=500),
