@@ -5,8 +5,8 @@ ratios, and paired comparisons of several variants with Holm's correction.
 over seeds (what the chapters' tables print as ±); figures that draw a band from the smallest to
 the largest seed say so in their captions.
 
->>> mean_and_spread([{"acc": 0.9}, {"acc": 0.8}])["acc"]
-(0.85, 0.07071067811865474)
+>>> mean_and_spread([{"acc": 0.5}, {"acc": 1.0}])["acc"]
+(0.75, 0.3535533905932738)
 """
 
 from __future__ import annotations
