@@ -9,7 +9,7 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb reference/*.ipynb)
 # Seed sets besides the page's own (ACTLIB_SEED unset = 0) on which `make test-seeds` runs
 # every notebook: each claim in the text must hold on these too. Override: SEED_SETS="7 123".
 SEED_SETS ?= 1000 2000
-ACTLIB    := $(wildcard actlib/*.py)
+ACTLIB    := $(wildcard actlib/*.py actlib/experiments/*.py)
 
 CHROMIUM ?= chromium
 VENDOR := _vendor/.stamp

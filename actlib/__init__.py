@@ -1,27 +1,32 @@
 """actlib: the activation functions of the course, their derivatives and their torch modules.
 
-The core, which the chapters compose and which never imports a chapter's module:
+The package has two layers. The **core** is the flat modules of ``actlib/``; it never imports
+the experiments:
 
-- ``registry``, ``functions``: the activations (names, formulas, derivatives, metadata);
-- ``nn``: feed-forward layers (dense and gated), ``mlp``, initialisation;
-- ``diagnostics``: per-layer measures (gradient norms, dead and saturated units);
-- ``stats``: mean and spread over seeds, geometric summaries, paired comparisons;
-- ``data``, ``train``, ``seeding``: data sets, the training loop, the seed switch;
-- ``transformer``: the small character-level Transformer and its pinned corpus;
+- ``registry``, ``functions``: the activations (names, labels, formulas, derivatives, years);
+- ``nn``: feed-forward layers (dense and gated), ``mlp`` and ``deep_mlp``, initialisation;
+- ``diagnostics``: per-layer measures (gradient norms, dead, off and saturated units);
+- ``stats``: means and spreads over seeds, geometric summaries, paired comparisons;
+- ``data``, ``seeding``, ``train``: data sets, the seed switch, the training loop and ``Run``,
+  the one record every experiment returns;
+- ``text``, ``transformer``: the pinned corpus and the small character-level Transformer;
 - ``plotting``, ``widgets``, ``exercises``, ``properties``: figures, explorers, checks for
   learners, the atlas's computed properties.
 
-One module of experiments per chapter: ``experiments`` (1), ``vanishing`` (2), ``dying`` and
-``speed`` (3), ``smooth`` (4), ``glu`` (5), ``evolution`` (6). A new activation goes into the
-registry, a new measure into ``diagnostics``, a chapter's experiment into its module.
+The **experiments** (``actlib.experiments``) hold one module per chapter, named by its topic:
+``nonlinearity`` (1), ``vanishing`` (2), ``dying`` and ``speed`` (3), ``smooth`` (4), ``glu`` (5),
+``evolution`` (6). Each composes the core and none imports another. Where a new piece goes: a
+new activation into the registry (``functions`` for its math); a new measure of a network
+into ``diagnostics``; a chapter's new experiment into its module in ``experiments``, and
+anything a second chapter needs down into the core.
 
 >>> import numpy as np
 >>> import actlib
 >>> actlib.names()[:3]
 ['elu', 'gelu', 'gelu_tanh']
 >>> act = actlib.get("gelu")
->>> act.derivative(np.zeros(1))
-array([0.5])
+>>> act.label, act.derivative(np.zeros(1))
+('GELU', array([0.5]))
 >>> actlib.seeds(3)  # shifted by the environment variable ACTLIB_SEED (unset here)
 [0, 1, 2]
 """

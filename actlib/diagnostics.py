@@ -9,25 +9,40 @@ from torch import nn
 
 from .nn import is_activation
 
-__all__ = ["gradient_norms", "dead_fraction", "activation_io", "elementwise_derivative",
-           "peak_derivative", "saturated_fraction", "activation_spread", "mean_derivative"]
+__all__ = ["gradient_norms", "dead_fraction", "off_fraction", "zero_fraction", "frozen_fraction",
+           "activation_io", "elementwise_derivative", "peak_derivative", "saturated_fraction",
+           "activation_spread", "mean_derivative"]
 
 
-def gradient_norms(model: nn.Module) -> list[float]:
+def gradient_norms(model: nn.Module, inputs: torch.Tensor | None = None,
+                   targets: torch.Tensor | None = None) -> list[float]:
     r"""The Frobenius norm :math:`\lVert \partial L / \partial W \rVert` of each ``nn.Linear``.
 
-    Call it after ``loss.backward()``. Layers are listed in the order the model registers
-    them, which for ``nn.Sequential`` and :func:`actlib.nn.mlp` is input side first.
+    Without ``inputs``, call it after ``loss.backward()``: it reads each weight's ``.grad``.
+    With ``inputs`` and class ``targets``, :math:`L` is the cross-entropy on that batch and its
+    gradient is computed here, leaving every ``.grad`` untouched, so it can be called in the
+    middle of training. Layers are listed in the order the model registers them, which for
+    ``nn.Sequential`` and :func:`actlib.nn.mlp` is input side first.
 
     Raises:
-        ValueError: if the model has no linear layer, or a layer has no gradient yet.
+        ValueError: if the model has no linear layer, or (without ``inputs``) a layer has no
+            gradient yet.
     """
-    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    if not linears:
+    weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+    if not weights:
         raise ValueError("the model has no nn.Linear layer")
-    if any(m.weight.grad is None for m in linears):
-        raise ValueError("a linear layer has no gradient: call loss.backward() first")
-    return [m.weight.grad.norm().item() for m in linears]
+    if inputs is not None:
+        if targets is None:
+            raise ValueError("gradient_norms got inputs without targets: pass both, or neither")
+        with torch.enable_grad():
+            loss = nn.functional.cross_entropy(model(inputs), targets)
+            grads = torch.autograd.grad(loss, weights)
+    elif any(w.grad is None for w in weights):
+        raise ValueError("a linear layer has no gradient: call loss.backward() first, "
+                         "or pass inputs and targets")
+    else:
+        grads = [w.grad for w in weights]
+    return [g.norm().item() for g in grads]
 
 
 def dead_fraction(model: nn.Module, inputs: torch.Tensor, eps: float = 0.0) -> list[float]:
@@ -52,6 +67,49 @@ def dead_fraction(model: nn.Module, inputs: torch.Tensor, eps: float = 0.0) -> l
         out = out.reshape(-1, out.shape[-1])  # (inputs, units)
         dead = (out.abs() <= eps).all(dim=0)
         fractions.append(dead.float().mean().item())
+    return fractions
+
+
+def off_fraction(model: nn.Module, inputs: torch.Tensor) -> list[float]:
+    r"""Per activation layer, the fraction of units switched off for every input.
+
+    A unit is off when its pre-activation :math:`z \le 0` for all inputs of the batch. For
+    ReLU that is exactly a dead unit (it equals :func:`dead_fraction`); a Leaky ReLU, PReLU or
+    ELU unit that is off still passes a small signal and gradient.
+
+    Returns:
+        One fraction in [0, 1] per activation layer, input side first.
+    """
+    return [(z.reshape(-1, z.shape[-1]) <= 0).all(dim=0).float().mean().item()
+            for _, z, _ in activation_io(model, inputs)]
+
+
+def zero_fraction(model: nn.Module, inputs: torch.Tensor) -> list[float]:
+    r"""Per activation layer, the fraction of outputs that are exactly zero: its sparsity.
+
+    Counts pairs (input, unit) with :math:`a = 0`, so a ReLU layer whose pre-activations are
+    symmetric about zero has a zero fraction near 1/2 (Glorot et al., 2011).
+    """
+    return [(a == 0).float().mean().item() for _, _, a in activation_io(model, inputs)]
+
+
+def frozen_fraction(model: nn.Module, inputs: torch.Tensor) -> list[float]:
+    r"""Per activation layer, the fraction of units whose local gradient is zero for every input.
+
+    A unit is frozen when :math:`\partial a / \partial z = 0`, as autograd computes it, for all
+    inputs of the batch: no gradient reaches its incoming weights, so training cannot move it.
+    A dead ReLU unit is frozen; a smooth unit is frozen only where its arithmetic rounds the
+    derivative to zero.
+
+    Returns:
+        One fraction in [0, 1] per activation layer, input side first.
+    """
+    fractions = []
+    for module, z, _ in activation_io(model, inputs):
+        z = z.detach().reshape(-1, z.shape[-1]).requires_grad_(True)  # (inputs, units)
+        with torch.enable_grad():
+            module(z).sum().backward()
+        fractions.append((z.grad == 0).all(dim=0).float().mean().item())
     return fractions
 
 

@@ -16,7 +16,8 @@ from torch import nn
 from .registry import get, names
 
 __all__ = ["GLU_VARIANTS", "FeedForward", "GatedFeedForward", "glu_hidden_size", "mlp", "INITS",
-           "init_linear", "is_activation"]
+           "XAVIER_ACTIVATIONS", "default_init", "deep_mlp", "init_linear", "shift_biases",
+           "is_activation"]
 
 #: The activation applied to the gate in each GLU variant of Shazeer (2020), Table 1.
 GLU_VARIANTS = {
@@ -172,6 +173,63 @@ def mlp(sizes: Sequence[int], activation: str = "relu", *, bias: bool = True,
 #: The initialisation schemes :func:`init_linear` and :func:`mlp` accept.
 INITS = ("default", "xavier", "he")
 
+#: The activations Xavier's rule was derived for (linear near 0); He's rule serves the rest.
+XAVIER_ACTIVATIONS = ("identity", "sigmoid", "tanh")
+
+
+def default_init(activation: str) -> str:
+    """The course's initialisation rule: ``"xavier"`` for :data:`XAVIER_ACTIVATIONS`, else ``"he"``.
+
+    Xavier keeps the variance of a layer's output equal to its input's when the activation is
+    close to the identity near 0; He doubles it to make up for a rectifier zeroing half its
+    inputs, which also suits the smooth rectifiers (GELU, SiLU, ...).
+
+    >>> default_init("tanh"), default_init("gelu")
+    ('xavier', 'he')
+    """
+    return "xavier" if activation in XAVIER_ACTIVATIONS else "he"
+
+
+def deep_mlp(activation: str, depth: int, seed: int, *, width: int = 64, n_in: int = 64,
+             n_out: int = 10, init: str | None = None, gain: float = 1.0) -> nn.Sequential:
+    r"""``mlp([n_in] + [width] * depth + [n_out], activation)``: the chapters' deep networks.
+
+    The defaults fit scikit-learn's digits (64 pixels, 10 classes). ``init=None`` applies
+    :func:`default_init`. Every weight matrix is then multiplied by ``gain``,
+    :math:`W_l \leftarrow \text{gain} \cdot W_l`: above 1 it pushes pre-activations into the
+    tails of σ and tanh. ``activation="prelu"`` puts ``nn.PReLU(width)`` (one learnable slope
+    per unit, starting at 0.25; He et al., 2015) where ReLU would be. The weights depend only on
+    ``seed`` and the sizes, so networks with different activations start from the same weights
+    when they share an initialisation scheme.
+
+    >>> deep_mlp("prelu", depth=2, seed=0, width=8)[1]
+    PReLU(num_parameters=8)
+    """
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1, got {depth}")
+    if not gain > 0:
+        raise ValueError(f"gain must be positive, got {gain}")
+    prelu = activation == "prelu"
+    model = mlp([n_in] + [width] * depth + [n_out], "relu" if prelu else activation, seed=seed,
+                init=default_init(activation) if init is None else init)
+    with torch.no_grad():
+        for i, layer in enumerate(model):
+            if isinstance(layer, nn.Linear):
+                layer.weight.mul_(gain)
+            elif prelu:
+                model[i] = nn.PReLU(width)
+    return model
+
+
+def shift_biases(model: nn.Module, shift: float) -> nn.Module:
+    """Subtract ``shift`` from the bias of every linear layer that feeds an activation."""
+    layers = list(model.children())
+    with torch.no_grad():
+        for layer, following in zip(layers[:-1], layers[1:]):
+            if isinstance(layer, nn.Linear) and is_activation(following):
+                layer.bias -= shift
+    return model
+
 
 def init_linear(linear: nn.Linear, generator: torch.Generator,
                 scheme: str = "default") -> nn.Linear:
@@ -208,11 +266,12 @@ def init_linear(linear: nn.Linear, generator: torch.Generator,
 
 
 def is_activation(module: nn.Module) -> bool:
-    """Whether ``module`` is of a type that some registered activation's ``module()`` returns.
+    """Whether ``module`` is an activation layer: of a type that some registered activation's
+    ``module()`` returns, or ``nn.PReLU`` (whose slope is learned, so it is not registered).
 
     ``identity`` is registered, so every ``nn.Identity`` in a model counts as an activation.
     """
-    return isinstance(module, _activation_types())
+    return isinstance(module, (*_activation_types(), nn.PReLU))
 
 
 def _activation_types() -> tuple[type, ...]:

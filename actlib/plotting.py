@@ -182,11 +182,15 @@ def plot_gradient_bars(ax: Axes, norms: list[float], color: str, relative: bool 
 
 
 def plot_mean_band(ax: Axes, x: np.ndarray, samples: np.ndarray, color: str, label: str,
-                   ls: str = "-") -> Axes:
-    """The mean over rows of ``samples`` (one row per seed) as a line, min–max shaded."""
+                   ls: str = "-", alpha: float = 1.0) -> Axes:
+    """The mean over rows of ``samples`` (one row per seed) as a line, min–max shaded.
+
+    ``alpha`` is the line's opacity; the band is always lighter.
+    """
     samples = np.atleast_2d(np.asarray(samples, dtype=float))
-    ax.fill_between(x, samples.min(axis=0), samples.max(axis=0), color=color, alpha=0.2, lw=0)
-    ax.plot(x, samples.mean(axis=0), lw=2, color=color, ls=ls, label=label)
+    ax.fill_between(x, samples.min(axis=0), samples.max(axis=0), color=color,
+                    alpha=0.2 * alpha, lw=0)
+    ax.plot(x, samples.mean(axis=0), lw=2, color=color, ls=ls, alpha=alpha, label=label)
     return ax
 
 

@@ -34,6 +34,7 @@ class Activation:
 
     Attributes:
         name: the registered name, e.g. ``"gelu"``.
+        label: how the course writes the name in text, tables and legends, e.g. ``"GELU"``.
         formula: the function in LaTeX, for plots and tables.
         params: the parameters and their values, e.g. ``{"beta": 2.0}``.
         year: the year of the paper in ``reference``, or ``None``.
@@ -41,6 +42,7 @@ class Activation:
     """
 
     name: str
+    label: str
     formula: str
     params: Mapping[str, float]
     year: int | None
@@ -81,6 +83,7 @@ class _Entry:
     fn: Callable
     grad: Callable
     module: Callable[..., nn.Module]
+    label: str
     formula: str
     defaults: Mapping[str, float]
     year: int | None
@@ -90,13 +93,16 @@ class _Entry:
 _REGISTRY: dict[str, _Entry] = {}
 
 
-def register(name: str, fn, grad, module, formula: str, *, defaults=None, year=None,
-             reference=None) -> None:
-    """Add an activation under ``name``; ``defaults`` lists its parameters and their values."""
+def register(name: str, fn, grad, module, formula: str, *, label=None, defaults=None,
+             year=None, reference=None) -> None:
+    """Add an activation under ``name``; ``defaults`` lists its parameters and their values.
+
+    ``label`` is how text and figures write it (default: ``name``).
+    """
     if name in _REGISTRY:
         raise ValueError(f"an activation named {name!r} is already registered")
-    _REGISTRY[name] = _Entry(fn, grad, module, formula, MappingProxyType(dict(defaults or {})),
-                             year, reference)
+    _REGISTRY[name] = _Entry(fn, grad, module, label or name, formula,
+                             MappingProxyType(dict(defaults or {})), year, reference)
 
 
 def names() -> list[str]:
@@ -120,7 +126,7 @@ def get(name: str, **params: float) -> Activation:
         raise ValueError(f"{name} got unknown parameter(s) {unknown}; it takes {takes}")
     values = {key: _finite_float(name, key, value) for key, value in params.items()}
     bound = MappingProxyType({**entry.defaults, **values})
-    return Activation(name, entry.formula, bound, entry.year, entry.reference,
+    return Activation(name, entry.label, entry.formula, bound, entry.year, entry.reference,
                       entry.fn, entry.grad, entry.module)
 
 
@@ -160,24 +166,26 @@ register("sigmoid", F.sigmoid, F.sigmoid_grad, nn.Sigmoid, r"\sigma(x) = \frac{1
          year=1986, reference="rumelhart1986learning")
 register("tanh", F.tanh, F.tanh_grad, nn.Tanh, r"\tanh(x) = \frac{e^{x} - e^{-x}}{e^{x} + e^{-x}}",
          year=1998, reference="lecun1998efficient")
-register("relu", F.relu, F.relu_grad, nn.ReLU, r"\max(0, x)",
+register("relu", F.relu, F.relu_grad, nn.ReLU, r"\max(0, x)", label="ReLU",
          year=2010, reference="nair2010rectified")
 register("leaky_relu", F.leaky_relu, F.leaky_relu_grad,
-         lambda slope: nn.LeakyReLU(negative_slope=slope), r"\max(\alpha x, x)",
+         lambda slope: nn.LeakyReLU(negative_slope=slope), r"\max(\alpha x, x)", label="Leaky ReLU",
          defaults={"slope": 0.01}, year=2013, reference="maas2013rectifier")
 register("elu", F.elu, F.elu_grad, lambda alpha: nn.ELU(alpha=alpha),
-         r"x \text{ if } x > 0 \text{ else } \alpha (e^{x} - 1)",
+         r"x \text{ if } x > 0 \text{ else } \alpha (e^{x} - 1)", label="ELU",
          defaults={"alpha": 1.0}, year=2016, reference="clevert2016fast")
-register("gelu", F.gelu, F.gelu_grad, nn.GELU, r"x\,\Phi(x)",
+register("gelu", F.gelu, F.gelu_grad, nn.GELU, r"x\,\Phi(x)", label="GELU",
          year=2016, reference="hendrycks2016gaussian")
 register("gelu_tanh", F.gelu_tanh, F.gelu_tanh_grad, lambda: nn.GELU(approximate="tanh"),
          r"\frac{1}{2}x\left(1 + \tanh\left[\sqrt{2/\pi}\,(x + 0.044715\,x^{3})\right]\right)",
+         label="GELU (tanh)",
          year=2016, reference="hendrycks2016gaussian")
-register("silu", F.silu, F.silu_grad, nn.SiLU, r"x\,\sigma(x)",
+register("silu", F.silu, F.silu_grad, nn.SiLU, r"x\,\sigma(x)", label="SiLU",
          year=2018, reference="elfwing2018sigmoid")
-register("swish", F.swish, F.swish_grad, Swish, r"x\,\sigma(\beta x)",
+register("swish", F.swish, F.swish_grad, Swish, r"x\,\sigma(\beta x)", label="Swish",
          defaults={"beta": 1.0}, year=2017, reference="ramachandran2017searching")
 register("softplus", F.softplus, F.softplus_grad, nn.Softplus, r"\log(1 + e^{x})",
          year=2001, reference="dugas2001incorporating")
 register("mish", F.mish, F.mish_grad, nn.Mish, r"x\,\tanh(\operatorname{softplus}(x))",
+         label="Mish",
          year=2019, reference="misra2019mish")

@@ -5,10 +5,10 @@ feed-forward layer is one of the eight of Shazeer (2020), Table 1 (:data:`FFN_VA
 dense :class:`actlib.nn.FeedForward` or a gated :class:`actlib.nn.GatedFeedForward`.
 Everything else (attention, LayerNorm, embeddings, initialisation) is the same for all eight.
 
-The text is a real English corpus: Python's own help pages (``pydoc_data.topics``), pinned to
-the version of Python 3.11.7 and shipped with actlib (465 kB), so that every Python trains on
-the same characters. Nothing is downloaded.
+The text is a real English corpus, :func:`actlib.text.load_corpus`: Python's own help pages,
+pinned and shipped with actlib. Nothing is downloaded.
 
+>>> from actlib.text import load_corpus
 >>> tokens, tokenizer = load_corpus()
 >>> model = Transformer(TransformerConfig(vocab_size=tokenizer.vocab_size, ffn="swiglu"), seed=0)
 >>> logits, loss = model(tokens[None, :32], tokens[None, 1:33])
@@ -18,21 +18,19 @@ torch.Size([1, 32, 103])
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from .nn import GLU_VARIANTS, FeedForward, GatedFeedForward
+from .registry import get
+from .text import get_batch
 
-__all__ = ["DENSE_VARIANTS", "FFN_VARIANTS", "default_device", "gated_width", "feed_forward",
-           "CORPUS_SHA256", "corpus_text", "CharTokenizer", "load_corpus", "split", "get_batch",
-           "TransformerConfig", "Transformer", "count_parameters", "ffn_parameters",
+__all__ = ["DENSE_VARIANTS", "FFN_VARIANTS", "FFN_LABELS", "default_device", "gated_width",
+           "feed_forward", "TransformerConfig", "Transformer", "count_parameters", "ffn_parameters",
            "TrainHistory", "lr_at", "evaluate", "train"]
 
 #: The activation of each dense feed-forward layer in Shazeer (2020), Table 1. His "Swish" is
@@ -44,6 +42,12 @@ DENSE_VARIANTS = {"relu": "relu", "gelu": "gelu", "swish": "silu"}
 FFN_VARIANTS = {
     **DENSE_VARIANTS,
     **{name: GLU_VARIANTS[name] for name in ("glu", "bilinear", "geglu", "swiglu", "reglu")},
+}
+
+#: How the paper writes each variant: the registry's label for a dense one.
+FFN_LABELS = {
+    **{name: get(name).label for name in DENSE_VARIANTS},
+    "glu": "GLU", "bilinear": "Bilinear", "geglu": "GEGLU", "swiglu": "SwiGLU", "reglu": "ReGLU",
 }
 
 
@@ -75,89 +79,11 @@ def feed_forward(variant: str, d_model: int, d_ff: int) -> nn.Module:
                      f"choose one of: {', '.join(FFN_VARIANTS)}")
 
 
-# The corpus and its tokenizer
-
-CORPUS_FILE = Path(__file__).with_name("corpus.txt.gz")
-CORPUS_SHA256 = "71f2ff5d99bdc1f9c48c5c2353ad138201c5ca1c377e0226857ef8fa89b8bcee"
-
-
-def corpus_text() -> str:
-    """Python's own help pages, as Python 3.11.7 ships them, the same on every Python.
-
-    The text is ``pydoc_data.topics`` of CPython 3.11.7 (PSF licence), its pages joined by
-    blank lines in the order of their names: 465,126 characters, 103 distinct. It ships with
-    actlib (``corpus.txt.gz``) because each Python has its own version of these pages (3.12's
-    join is 492,311 characters long, 3.13's 510,742), and a model trained on another text would
-    give other numbers. Its SHA-256 is checked on every load.
-    """
-    text = gzip.decompress(CORPUS_FILE.read_bytes()).decode("utf-8")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if digest != CORPUS_SHA256:
-        raise RuntimeError(f"{CORPUS_FILE} is damaged: SHA-256 {digest}, expected {CORPUS_SHA256}")
-    return text
-
-
-@dataclass(frozen=True)
-class CharTokenizer:
-    """Maps each character of a text to an integer, in sorted order, and back."""
-
-    chars: tuple[str, ...]
-    index: dict[str, int] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "index", {c: i for i, c in enumerate(self.chars)})
-
-    @classmethod
-    def from_text(cls, text: str) -> CharTokenizer:
-        return cls(tuple(sorted(set(text))))
-
-    @property
-    def vocab_size(self) -> int:
-        return len(self.chars)
-
-    def encode(self, text: str) -> torch.Tensor:
-        """A string as a 1-D ``int64`` tensor; a character outside the vocabulary is an error."""
-        unknown = set(text) - self.index.keys()
-        if unknown:
-            raise ValueError(f"characters outside the vocabulary: {sorted(unknown)!r}")
-        return torch.tensor([self.index[c] for c in text], dtype=torch.long)
-
-    def decode(self, ids: torch.Tensor | list[int]) -> str:
-        return "".join(self.chars[int(i)] for i in ids)
-
-
-def load_corpus() -> tuple[torch.Tensor, CharTokenizer]:
-    """The corpus as one long tensor of character ids, and the tokenizer that made it."""
-    text = corpus_text()
-    tokenizer = CharTokenizer.from_text(text)
-    return tokenizer.encode(text), tokenizer
-
-
-def split(tokens: torch.Tensor, val_fraction: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
-    """Training and validation tokens: the last ``val_fraction`` of the text is held out whole,
-    so that no validation window overlaps a training one."""
-    if not 0 < val_fraction < 1:
-        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction}")
-    n_train = int(len(tokens) * (1 - val_fraction))
-    return tokens[:n_train], tokens[n_train:]
-
-
-def get_batch(tokens: torch.Tensor, batch_size: int, context: int,
-              generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """``batch_size`` random windows of ``context`` characters and, shifted by one, their
-    next characters: inputs and targets of shape ``(B, T)``."""
-    starts = torch.randint(len(tokens) - context, (batch_size,), generator=generator)
-    offsets = torch.arange(context)
-    x = tokens[starts[:, None] + offsets]  # (B, T)
-    y = tokens[starts[:, None] + offsets + 1]  # (B, T)
-    return x, y
-
-
 # The model
 
 @dataclass(frozen=True)
 class TransformerConfig:
-    """The model's sizes. The defaults are the ``"cpu"`` scale of :mod:`actlib.glu`."""
+    """The model's sizes. The defaults are the ``"cpu"`` scale of :mod:`actlib.experiments.glu`."""
 
     vocab_size: int = 103  # the distinct characters of corpus_text(), on every Python
     context: int = 32  # T: characters the model sees at once

@@ -1,9 +1,8 @@
 """The seam between actlib's reusable core and the chapters' experiment modules.
 
-The core (activations, layers, diagnostics, statistics, data, training, plotting, widgets,
-exercise checks, seeds, the small Transformer, the atlas's properties) never imports a
-chapter's experiment module: chapters compose the core, and what two chapters share moves
-down into it. Every module also says what it offers in ``__all__``.
+The core (the flat modules of ``actlib/``) never imports ``actlib.experiments``, and no
+chapter module imports another: chapters compose the core, and what two chapters share moves
+down into it. Every module says what it offers in ``__all__``.
 """
 
 import ast
@@ -16,47 +15,67 @@ import pytest
 import actlib
 
 PACKAGE = Path(actlib.__file__).parent
-#: One experiment module per chapter (chapter 3 has two); everything else is the core.
-CHAPTER_MODULES = {"experiments", "vanishing", "dying", "speed", "smooth", "glu", "evolution"}
-MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
-CORE_MODULES = [m for m in MODULES if m not in CHAPTER_MODULES]
+CORE_MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+CHAPTER_MODULES = sorted(p.stem for p in (PACKAGE / "experiments").glob("*.py")
+                         if p.stem != "__init__")
 
 
-def imported_actlib_modules(module: str) -> set[str]:
-    """The actlib modules that ``module`` imports anywhere in its code (lazy imports too)."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+def imported_actlib_modules(path: Path) -> set[str]:
+    """The actlib modules the file at ``path`` imports anywhere (lazy imports too), as dotted
+    names below ``actlib``: ``"nn"``, ``"experiments"``, ``"experiments.dying"``."""
+    package = path.parent.relative_to(PACKAGE.parent).parts[1:]  # () or ("experiments",)
     found = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1 and node.module:
-                found.add(node.module.split(".")[0])
-            elif node.level == 1:
-                found.update(alias.name for alias in node.names)
+            if node.level:
+                base = list(package[: len(package) - (node.level - 1)])
+                if node.module:
+                    found.add(".".join(base + node.module.split(".")))
+                else:
+                    found.update(".".join(base + [alias.name]) for alias in node.names)
             elif node.module and node.module.startswith("actlib."):
-                found.add(node.module.split(".")[1])
+                found.add(node.module.removeprefix("actlib."))
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("actlib."))
+            found.update(a.name.removeprefix("actlib.") for a in node.names
+                         if a.name.startswith("actlib."))
     return found
 
 
-def test_every_chapter_module_exists():
-    assert CHAPTER_MODULES <= set(MODULES)
+def test_the_chapters_have_their_modules():
+    assert CHAPTER_MODULES == ["dying", "evolution", "glu", "nonlinearity", "smooth", "speed",
+                               "vanishing"]
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)
-def test_core_module_never_imports_a_chapter_module(module):
-    assert not imported_actlib_modules(module) & CHAPTER_MODULES
+def test_core_module_never_imports_the_experiments(module):
+    imports = imported_actlib_modules(PACKAGE / f"{module}.py")
+    assert not [m for m in imports if m.split(".")[0] == "experiments"]
 
 
-@pytest.mark.parametrize("module", MODULES)
+@pytest.mark.parametrize("module", CHAPTER_MODULES)
+def test_chapter_module_never_imports_another_chapter(module):
+    imports = imported_actlib_modules(PACKAGE / "experiments" / f"{module}.py")
+    assert not [m for m in imports if m.startswith("experiments")]
+
+
+@pytest.mark.parametrize("module", CORE_MODULES + [f"experiments.{m}" for m in CHAPTER_MODULES])
 def test_every_module_declares_its_public_names(module):
     loaded = importlib.import_module(f"actlib.{module}")
     assert isinstance(loaded.__all__, list) and loaded.__all__
     assert all(hasattr(loaded, name) for name in loaded.__all__)
 
 
-def test_the_check_sees_lazy_imports(tmp_path, monkeypatch):
-    lazy = "def f():\n    from .glu import run\n    from . import dying\n"
-    (tmp_path / "core.py").write_text(lazy)
-    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path)
-    assert imported_actlib_modules("core") == {"glu", "dying"}
+@pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.name)
+def test_every_file_stays_short(path):
+    assert len(path.read_text().splitlines()) <= 300
+
+
+def test_the_check_sees_lazy_and_relative_imports(tmp_path, monkeypatch):
+    (tmp_path / "actlib" / "experiments").mkdir(parents=True)
+    core = tmp_path / "actlib" / "core.py"
+    core.write_text("def f():\n    from .experiments.glu import run\n    from . import nn\n")
+    chapter = tmp_path / "actlib" / "experiments" / "ch.py"
+    chapter.write_text("from .. import data\nfrom .dying import x\nimport actlib.train\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "actlib")
+    assert imported_actlib_modules(core) == {"experiments.glu", "nn"}
+    assert imported_actlib_modules(chapter) == {"data", "experiments.dying", "train"}

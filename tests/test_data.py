@@ -1,4 +1,4 @@
-"""The 2-D data sets: shapes, dtypes, labels, seeds, and load() by name."""
+"""The data sets: the 2-D ones (shapes, dtypes, labels, seeds, load() by name) and the digits."""
 
 import numpy as np
 import pytest
@@ -67,3 +67,24 @@ def test_load_unknown_name_lists_the_names():
         data.load("spirals")
     for name in data.DATASETS:
         assert name in str(info.value)
+
+
+# the digits of chapters 2, 3 and 6
+
+def test_digits_split_is_a_seeded_partition_of_the_1797_images():
+    X_train, y_train, X_test, y_test = data.digits(seed=0)
+    assert X_train.shape[1] == X_test.shape[1] == 64
+    assert len(X_train) + len(X_test) == 1797
+    assert len(X_test) == round(0.25 * 1797)
+    assert X_train.dtype == np.float32 and y_train.dtype == np.int64
+    assert 0.0 <= X_train.min() and X_train.max() <= 1.0
+    assert set(np.unique(y_test)) == set(range(10))
+    again = data.digits(seed=0)
+    other = data.digits(seed=1)
+    assert np.array_equal(again[0], X_train)
+    assert not np.array_equal(other[0], X_train)
+
+
+def test_digits_rejects_a_test_fraction_outside_the_unit_interval():
+    with pytest.raises(ValueError, match="test_fraction"):
+        data.digits(test_fraction=1.0)

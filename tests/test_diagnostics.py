@@ -6,7 +6,8 @@ import torch
 from torch import nn
 
 from actlib import diagnostics
-from actlib.nn import FeedForward, mlp
+from actlib.exercises import _hand_built_net as hand_built_net
+from actlib.nn import FeedForward, deep_mlp, mlp, shift_biases
 
 # Each basis vector and its negative: a unit with weight row e_k is positive on e_k only.
 SIGNED_BASIS = torch.cat([torch.eye(4), -torch.eye(4)])  # (8, 4)
@@ -65,10 +66,12 @@ def test_eps_counts_nearly_dead_units(activation, bias, eps):
     assert diagnostics.dead_fraction(model, SIGNED_BASIS, eps=eps) == [3 / 8]
 
 
-def test_dead_fraction_needs_an_activation_layer():
+@pytest.mark.parametrize("measure", ["dead_fraction", "off_fraction", "zero_fraction",
+                                     "frozen_fraction"])
+def test_measures_need_an_activation_layer(measure):
     model = nn.Sequential(nn.Linear(4, 8), nn.Linear(8, 2))
-    with pytest.raises(ValueError):
-        diagnostics.dead_fraction(model, SIGNED_BASIS)
+    with pytest.raises(ValueError, match="activation"):
+        getattr(diagnostics, measure)(model, SIGNED_BASIS)
 
 
 def test_dead_fraction_rejects_negative_eps():
@@ -124,3 +127,93 @@ def test_gradient_norms_before_backward_raises():
 def test_gradient_norms_needs_a_linear_layer():
     with pytest.raises(ValueError):
         diagnostics.gradient_norms(nn.Sequential(nn.ReLU()))
+
+
+def test_gradient_norms_of_a_batch_equal_the_backward_path_and_leave_grad_alone():
+    model = deep_mlp("tanh", 2, seed=0, width=8)
+    X = torch.randn(32, 64, generator=torch.Generator().manual_seed(0))
+    y = torch.arange(32) % 10
+    got = diagnostics.gradient_norms(model, X, y)
+    assert all(p.grad is None for p in model.parameters())
+    nn.functional.cross_entropy(model(X), y).backward()
+    assert got == pytest.approx(diagnostics.gradient_norms(model), rel=1e-6)
+    grads = [p.grad.clone() for p in model.parameters()]
+    other = diagnostics.gradient_norms(model, X[:8], y[:8])  # mid-training: .grad stays put
+    assert all(torch.equal(p.grad, g) for p, g in zip(model.parameters(), grads))
+    assert other != got
+
+
+# off_fraction and zero_fraction, on ReLU networks whose dead units are known
+
+INPUTS = torch.randn(64, 2, generator=torch.Generator().manual_seed(0))
+
+
+def test_units_killed_by_hand_are_off_and_dead():
+    model = hand_built_net(dead_units=(0, 1))
+    assert diagnostics.off_fraction(model, INPUTS) == [0.5, 0.5, 0.5]
+    assert diagnostics.dead_fraction(model, INPUTS) == [0.5, 0.5, 0.5]
+
+
+def test_a_dead_layer_makes_the_network_constant():
+    model = hand_built_net(dead_layer=1)
+    assert diagnostics.off_fraction(model, INPUTS) == [0.0, 1.0, 0.0]  # the last adds 1/2 to 0
+    output = model(INPUTS)
+    assert torch.all(output == output[0])  # born dead: a constant function
+
+
+def test_healthy_hand_built_network_has_no_off_unit():
+    model = hand_built_net()
+    assert diagnostics.off_fraction(model, INPUTS) == [0.0, 0.0, 0.0]
+    output = model(INPUTS)
+    assert not torch.all(output == output[0])
+
+
+def test_zero_fraction_counts_zero_outputs():
+    # at x = 0 every first-layer unit outputs ReLU(0 + 1) = 1, the next ones 1.5 and 2
+    zeros = torch.zeros(5, 2)
+    assert diagnostics.zero_fraction(hand_built_net(), zeros) == [0.0, 0.0, 0.0]
+    assert diagnostics.zero_fraction(hand_built_net(dead_units=(3,)), zeros) == [0.25] * 3
+
+
+def test_zero_fraction_of_a_relu_layer_on_symmetric_inputs_is_about_half():
+    model = mlp([2, 256, 1], "relu", seed=0, init="he")
+    inputs = torch.randn(512, 2, generator=torch.Generator().manual_seed(1))
+    (fraction,) = diagnostics.zero_fraction(model, inputs)
+    assert 0.4 < fraction < 0.6
+
+
+def test_off_fraction_equals_dead_fraction_for_relu():
+    model = shift_biases(mlp([2, 32, 32, 32, 1], "relu", seed=1, init="he"), 0.5)
+    off = diagnostics.off_fraction(model, INPUTS)
+    assert off == diagnostics.dead_fraction(model, INPUTS)
+    assert any(0.0 < f < 1.0 for f in off)
+
+
+def test_off_prelu_units_are_counted_but_not_zero():
+    model = shift_biases(deep_mlp("prelu", 2, seed=0, width=8, n_in=2, n_out=1), 1000.0)
+    assert sum(isinstance(m, nn.PReLU) for m in model) == 2
+    off = diagnostics.off_fraction(model, INPUTS)
+    assert len(off) == 2 and off[0] == 1.0
+    assert diagnostics.zero_fraction(model, INPUTS)[0] == 0.0  # a slope of 0.25 is not a zero
+
+
+# frozen_fraction
+
+def test_frozen_fraction_of_a_network_with_known_answer():
+    model = nn.Sequential(nn.Linear(2, 3), nn.GELU(), nn.Linear(3, 1))
+    with torch.no_grad():
+        model[0].weight.zero_()
+        model[0].bias.copy_(torch.tensor([-10.0, -5.8, 1.0]))  # frozen, dead but not frozen, alive
+    inputs = torch.randn(16, 2, generator=torch.Generator().manual_seed(0))
+    assert diagnostics.frozen_fraction(model, inputs) == [pytest.approx(1 / 3)]
+
+
+def test_dead_relu_units_are_frozen():
+    model = hand_built_net(dead_units=(0, 1))
+    assert diagnostics.frozen_fraction(model, INPUTS) == diagnostics.dead_fraction(model, INPUTS)
+
+
+def test_gradient_norms_needs_targets_with_inputs():
+    model = mlp([2, 4, 3], "relu", seed=0)
+    with pytest.raises(ValueError, match="inputs without targets"):
+        diagnostics.gradient_norms(model, torch.zeros(5, 2))

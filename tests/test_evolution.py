@@ -8,8 +8,11 @@ import torch
 from torch import nn
 
 import actlib
-from actlib import evolution
+from actlib import data
+from actlib.diagnostics import dead_fraction
+from actlib.experiments import evolution
 from actlib.nn import GLU_VARIANTS, mlp
+from actlib.train import accuracy
 
 TINY = evolution.Size(depth=2, width=8, steps=5, lr=1e-2)
 METRICS = {"val_loss", "val_accuracy", "grad_ratio", "dead"}
@@ -28,13 +31,14 @@ def test_unregistered_gated_rows_are_glu_variants():
     assert not set(evolution.UNREGISTERED) & set(actlib.names())
 
 
-def test_generation_table_takes_years_and_papers_from_the_registry():
+def test_generation_table_takes_labels_years_and_papers_from_the_registry():
     for row in evolution.generation_table():
         if row.registered:
             act = actlib.get(row.name)
-            assert (row.year, row.reference) == (act.year, act.reference)
+            assert (row.label, row.year, row.reference) == (act.label, act.year, act.reference)
         else:
-            assert (row.year, row.reference) == evolution.UNREGISTERED[row.name]
+            assert (row.label, row.year, row.reference) == evolution.UNREGISTERED[row.name]
+        assert row.label
         assert row.problem and row.generation and row.chapter
 
 
@@ -60,27 +64,30 @@ def test_tiny_head_to_head_returns_finite_numbers_of_the_right_shape():
     for name, runs in results.items():
         assert len(runs) == 1
         run = runs[0]
-        assert (run.activation, run.seed) == (name, 0)
-        assert set(run.metrics) == METRICS
-        assert all(isinstance(v, float) and math.isfinite(v) for v in run.metrics.values())
-        assert 0 <= run.metrics["val_accuracy"] <= 1 and 0 <= run.metrics["dead"] <= 1
-        assert run.metrics["grad_ratio"] > 0
+        assert (run.name, run.seed) == (name, 0)
+        assert set(run.final) == METRICS and run.watched == {} and run.steps == []
+        assert all(isinstance(v, float) and math.isfinite(v) for v in run.final.values())
+        assert 0 <= run["val_accuracy"] <= 1 and 0 <= run["dead"] <= 1
+        assert run["grad_ratio"] > 0
         assert len(run.loss) == TINY.steps
+        assert isinstance(run.model, nn.Sequential)  # kept, trained
+
+
+def test_a_run_keeps_the_trained_model_its_numbers_come_from():
+    run = evolution.run("relu", 0, TINY)
+    X, y, X_val, y_val = data.digits(seed=0)
+    assert accuracy(run.model, X_val, y_val) == run["val_accuracy"]
+    assert np.mean(dead_fraction(run.model, torch.as_tensor(X))) == pytest.approx(run["dead"])
 
 
 def test_head_to_head_repeats_for_a_seed():
-    assert evolution.run("tanh", 3, TINY).metrics == evolution.run("tanh", 3, TINY).metrics
+    assert evolution.run("tanh", 3, TINY) == evolution.run("tanh", 3, TINY)
 
 
 def test_step_times_has_one_finite_time_per_activation():
     times = evolution.step_times(0, TINY, activations=["relu", "mish"], repeats=2)
     assert list(times) == ["relu", "mish"]
     assert all(math.isfinite(t) and t >= 0 for t in times.values())
-
-
-def test_init_follows_the_family():
-    assert evolution.init_for("sigmoid") == "xavier"
-    assert evolution.init_for("relu") == "he"
 
 
 def test_fused_glu_gates_with_the_second_half():

@@ -1,10 +1,20 @@
-"""The exercise checkers: right answers pass, each typical mistake gets its own hint."""
+"""The exercise checkers of chapters 1, 3 and 5: right answers pass, each typical mistake
+gets its own hint."""
 
 from functools import reduce
 
 import numpy as np
+import pytest
+import torch
 
-from actlib.exercises import apply_layers, check_collapse
+from actlib.diagnostics import off_fraction
+from actlib.exercises import (
+    apply_layers,
+    check_collapse,
+    check_fused_weight,
+    check_is_born_dead,
+)
+from actlib.nn import is_activation
 
 
 def collapse(layers):
@@ -103,3 +113,65 @@ def test_non_pair_fails_with_a_hint(capsys):
 def test_triple_fails_with_a_hint(capsys):
     assert check_collapse(lambda layers: (*collapse(layers), None)) is False
     assert "pair (W, b)" in capsys.readouterr().out
+
+
+# chapter 3: is_born_dead
+
+def right(model, inputs):
+    h = inputs
+    for layer in model:
+        h = layer(h)
+        if is_activation(layer) and bool((h == 0).all()):
+            return True
+    return False
+
+
+def only_last_layer(model, inputs):
+    return bool((model[:-1](inputs) == 0).all())
+
+
+def any_dead_unit(model, inputs):
+    return any(f > 0 for f in off_fraction(model, inputs))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 1000])
+def test_check_is_born_dead_accepts_a_right_answer(capsys, seed):
+    assert check_is_born_dead(right, seed=seed)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("wrong", "hint"), [(only_last_layer, "every activation layer"),
+                                             (any_dead_unit, "A few dead units")])
+def test_check_is_born_dead_explains_a_wrong_answer(capsys, wrong, hint):
+    assert not check_is_born_dead(wrong)
+    assert hint in capsys.readouterr().out
+
+
+def test_check_is_born_dead_accepts_a_tensor_and_rejects_a_non_boolean(capsys):
+    assert check_is_born_dead(lambda m, x: torch.tensor(right(m, x)))
+    assert not check_is_born_dead(lambda m, x: "no")
+    assert "True or False" in capsys.readouterr().out
+
+
+# chapter 5: the fused projection
+
+def test_check_fused_weight_accepts_up_then_gate(capsys):
+    assert check_fused_weight(
+        lambda layer: torch.cat([layer.up_proj.weight, layer.gate_proj.weight])) is True
+    assert "Correct" in capsys.readouterr().out
+
+
+def test_check_fused_weight_explains_the_gate_first_mistake(capsys):
+    assert check_fused_weight(
+        lambda layer: torch.cat([layer.gate_proj.weight, layer.up_proj.weight])) is False
+    assert "second" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("answer", "hint"), [
+    (lambda layer: torch.stack([layer.up_proj.weight, layer.gate_proj.weight]), "shape"),
+    (lambda layer: torch.cat([layer.up_proj.weight, layer.up_proj.weight]), "Not yet"),
+    (lambda layer: layer.fused_proj.weight, "AttributeError"),
+])
+def test_check_fused_weight_gives_hints(answer, hint, capsys):
+    assert check_fused_weight(answer) is False
+    assert hint in capsys.readouterr().out

@@ -1,5 +1,6 @@
 """The reproduction of Shazeer (2020): presets, records, determinism, parallel runs, gates."""
 
+import dataclasses
 import math
 import pickle
 
@@ -7,22 +8,24 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from actlib import glu
+from actlib.experiments import glu
 from actlib.nn import GatedFeedForward
-from actlib.transformer import Transformer, TransformerConfig, count_parameters
+from actlib.train import Run
+from actlib.transformer import FFN_LABELS, Transformer, TransformerConfig, count_parameters
 
 TINY = glu.Scale(context=16, d_model=24, n_layer=1, n_head=2, steps=25, batch_size=8,
                  lr=1e-2, eval_every=10)
 
 
-def without_timing(record):
-    return {k: v for k, v in record.items() if k not in ("seconds", "cpu_seconds")}
+def without_timing(record: Run) -> Run:
+    final = {k: v for k, v in record.final.items() if k not in ("seconds", "cpu_seconds")}
+    return dataclasses.replace(record, final=final)
 
 
 # The paper's numbers and the presets
 
 def test_paper_table_has_every_variant_in_order():
-    assert list(glu.SHAZEER_TABLE1) == list(glu.VARIANTS) == list(glu.LABELS)
+    assert list(glu.SHAZEER_TABLE1) == list(glu.VARIANTS) == list(FFN_LABELS)
     assert glu.SHAZEER_TABLE1["relu"] == (1.997, 0.005, 1.677)
     assert glu.SHAZEER_TABLE1["swiglu"].spread_65k == 0.010
 
@@ -58,15 +61,16 @@ def records():
 
 def test_a_run_returns_a_plain_record(records):
     record = records["glu"]
-    assert record["variant"] == "glu" and record["seed"] == 0 and record["device"] == "cpu"
+    assert isinstance(record, Run) and record.model is None
+    assert record.name == "glu" and record.seed == 0 and record["device"] == "cpu"
     assert record["params"] == count_parameters(glu.make_model("glu", 0, TINY))
     assert record["ffn_params"] == 3 * 24 * 64
     assert math.isfinite(record["val_loss"]) and record["val_loss"] == record["val_curve"][-1]
-    assert record["val_steps"] == [10, 20, 25]
-    assert len(record["train_loss"]) == TINY.steps
+    assert record.steps == [10, 20, 25] and record["val_curve"].shape == (3,)
+    assert len(record.loss) == TINY.steps
     assert record["sample"].startswith("The ") and len(record["sample"]) == 14
-    pickle.dumps(record)  # it can come back from a worker process
-    assert all(isinstance(x, float) for x in record["train_loss"])
+    assert pickle.loads(pickle.dumps(record)) == record  # it can come back from a worker
+    assert all(isinstance(x, float) for x in record.loss)
 
 
 def test_dense_runs_have_no_gate_statistics(records):
@@ -127,7 +131,7 @@ def test_gate_statistics_leave_no_hooks_behind():
 def test_reproduce_runs_every_variant_and_seed_in_order():
     records = glu.reproduce(seeds=[0, 1], scale=TINY, variants=["relu", "bilinear"],
                             workers=1)
-    assert [(r["variant"], r["seed"]) for r in records] == [
+    assert [(r.name, r.seed) for r in records] == [
         ("relu", 0), ("relu", 1), ("bilinear", 0), ("bilinear", 1)]
 
 
@@ -141,7 +145,7 @@ def test_two_worker_processes_give_the_same_numbers_as_one():
 def test_on_a_gpu_runs_go_one_after_another_on_cuda(monkeypatch):
     calls = []
     monkeypatch.setattr(glu, "default_device", lambda: "cuda")
-    monkeypatch.setattr(glu, "run", lambda *args: calls.append(args) or {"variant": args[0]})
+    monkeypatch.setattr(glu, "run", lambda *args: calls.append(args) or Run(args[0], args[1], []))
     glu.reproduce(seeds=[0, 1], scale=TINY, variants=["gelu"])
     assert [args[3] for args in calls] == ["cuda", "cuda"]
 
@@ -152,8 +156,8 @@ def test_reproduce_rejects_unknown_variants():
 
 
 def test_summarize_gives_mean_and_spread_per_variant():
-    records = [{"variant": "relu", "val_loss": x} for x in (1.0, 2.0, 3.0)] + [
-        {"variant": "glu", "val_loss": 1.5}]
+    records = [Run(variant, seed, [], final={"val_loss": x}) for variant, seed, x in
+               [("relu", 0, 1.0), ("relu", 1, 2.0), ("relu", 2, 3.0), ("glu", 0, 1.5)]]
     summary = glu.summarize(records)
     assert summary["relu"] == pytest.approx((2.0, 1.0))
     assert summary["glu"] == (1.5, 0.0)
@@ -175,30 +179,6 @@ def test_a_fused_gate_up_projection_split_in_llama_order_matches():
     fused = torch.cat([layer.up_proj.weight, layer.gate_proj.weight])  # F.glu's order
     x = torch.randn(5, 8)
     torch.testing.assert_close(layer.down_proj(F.glu(x @ fused.T, dim=-1)), layer(x))
-
-
-# The exercise check
-
-def test_check_fused_weight_accepts_up_then_gate(capsys):
-    assert glu.check_fused_weight(
-        lambda layer: torch.cat([layer.up_proj.weight, layer.gate_proj.weight])) is True
-    assert "Correct" in capsys.readouterr().out
-
-
-def test_check_fused_weight_explains_the_gate_first_mistake(capsys):
-    assert glu.check_fused_weight(
-        lambda layer: torch.cat([layer.gate_proj.weight, layer.up_proj.weight])) is False
-    assert "second" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(("answer", "hint"), [
-    (lambda layer: torch.stack([layer.up_proj.weight, layer.gate_proj.weight]), "shape"),
-    (lambda layer: torch.cat([layer.up_proj.weight, layer.up_proj.weight]), "Not yet"),
-    (lambda layer: layer.fused_proj.weight, "AttributeError"),
-])
-def test_check_fused_weight_gives_hints(answer, hint, capsys):
-    assert glu.check_fused_weight(answer) is False
-    assert hint in capsys.readouterr().out
 
 
 # Which gaps are larger than the noise

@@ -6,7 +6,14 @@ import torch.nn.functional as F
 from torch import nn
 
 import actlib
-from actlib.nn import GLU_VARIANTS, FeedForward, GatedFeedForward, glu_hidden_size, mlp
+from actlib.nn import (
+    GLU_VARIANTS,
+    FeedForward,
+    GatedFeedForward,
+    glu_hidden_size,
+    is_activation,
+    mlp,
+)
 
 
 class LlamaMLP(nn.Module):
@@ -277,3 +284,15 @@ def test_mlp_passes_params_to_the_activation():
 def test_mlp_rejects_unknown_activation_parameter():
     with pytest.raises(ValueError, match="slope"):
         mlp([2, 3, 1], "leaky_relu", alpha=0.2)
+
+
+
+# is_activation
+
+@pytest.mark.parametrize(("module", "expected"), [
+    (nn.PReLU(3), True), (nn.PReLU(), True), (nn.GELU(), True), (nn.Identity(), True),
+    (nn.Linear(2, 3), False), (nn.Sequential(nn.ReLU()), False), (nn.Softmax(-1), False),
+], ids=repr)
+def test_is_activation_counts_prelu_and_the_registered_types(module, expected):
+    assert is_activation(module) == expected
+    assert all(is_activation(actlib.get(name).module()) for name in actlib.names())

@@ -1,4 +1,4 @@
-"""The registry: names, factories, parameters, metadata and the input checks of an Activation."""
+"""The registry: names, factories, parameters, labels, metadata and an Activation's input checks."""
 
 import math
 import re
@@ -9,6 +9,7 @@ import torch
 from matplotlib import mathtext
 
 import actlib
+from actlib import registry
 
 REQUIRED = {"identity", "sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "gelu_tanh",
             "silu", "swish", "softplus", "mish"}
@@ -143,3 +144,42 @@ def test_reference_key_exists_in_references_bib(name, bibliography):
     assert act.reference in bibliography, f"{act.reference!r} is not a key of references.bib"
     if bibliography[act.reference] is not None:
         assert str(act.year) == bibliography[act.reference]
+
+
+# labels
+
+@pytest.mark.parametrize("name", actlib.names())
+def test_every_activation_has_a_label(name):
+    label = actlib.get(name).label
+    assert isinstance(label, str) and label.strip() == label and label
+
+
+def test_labels_are_written_as_the_course_writes_them():
+    assert [actlib.get(n).label for n in ("gelu", "leaky_relu", "silu")] == [
+        "GELU", "Leaky ReLU", "SiLU"]
+
+
+@pytest.fixture
+def register():
+    """``register(name, **kwargs)`` adds a test activation (2x) that is removed afterwards."""
+    added = []
+
+    def add(name, **kwargs):
+        added.append(name)
+        actlib.register(name, lambda x: 2 * x, lambda x: np.full_like(x, 2.0), torch.nn.Identity,
+                        "2x", **kwargs)
+
+    try:
+        yield add
+    finally:
+        for name in added:
+            registry._REGISTRY.pop(name, None)
+
+
+def test_the_label_defaults_to_the_name(register):
+    register("_test_double")
+    register("_test_twice", label="Twice")
+    assert actlib.get("_test_double").label == "_test_double"
+    assert actlib.get("_test_twice").label == "Twice"
+    with pytest.raises(ValueError, match="already registered"):
+        register("_test_double", label="Again")

@@ -8,7 +8,7 @@ import torch
 from scipy import optimize, special
 
 import actlib
-from actlib import smooth
+from actlib.experiments import smooth
 
 X = np.linspace(-5, 5, 41)
 
@@ -122,11 +122,12 @@ def test_float32_zeros_when_never_zero():
 def test_train_and_count_smoke():
     relu = smooth.train_and_count("relu", lr=0.01, shift=1.0, steps=3)
     silu = smooth.train_and_count("silu", lr=0.01, shift=1.0, steps=3)
-    assert len(relu.dead) == 4 and relu.dead[1:] == [1.0, 1.0, 1.0]
-    assert relu.dead == relu.off
-    assert silu.dead == [0.0] * 4
-    assert all(n >= d for n, d in zip(silu.nearly_dead, silu.dead))
-    assert 0 <= silu.test_accuracy <= 1 and np.isfinite(silu.final_loss)
+    assert len(relu["dead"]) == 4 and relu["dead"][1:] == [1.0, 1.0, 1.0]
+    assert relu["dead"] == relu["off"] == relu["frozen"]
+    assert silu["dead"] == [0.0] * 4
+    assert all(n >= d for n, d in zip(silu["nearly_dead"], silu["dead"]))
+    assert 0 <= silu["test_accuracy"] <= 1 and np.isfinite(silu.loss[-1])
+    assert (silu.name, silu.steps, len(silu.loss)) == ("silu", [], 3)
 
 
 def test_float32_gradient_of_gelu_reaches_zero_further_out_than_its_output():
@@ -155,14 +156,3 @@ def test_best_beta_for_swish_against_gelu_beats_1702():
     assert 1.75 < beta < 1.8 and error < at_1702
     for other in (beta - 0.01, beta + 0.01):
         assert smooth.max_error(lambda x, b=other: x * special.expit(b * x))[0] > error
-
-
-# frozen units
-
-def test_frozen_fraction_of_a_network_with_known_answer():
-    model = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.GELU(), torch.nn.Linear(3, 1))
-    with torch.no_grad():
-        model[0].weight.zero_()
-        model[0].bias.copy_(torch.tensor([-10.0, -5.8, 1.0]))  # frozen, dead but not frozen, alive
-    inputs = torch.randn(16, 2, generator=torch.Generator().manual_seed(0))
-    assert smooth.frozen_fraction(model, inputs) == [pytest.approx(1 / 3)]

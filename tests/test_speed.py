@@ -5,7 +5,7 @@ import itertools
 import pytest
 import torch
 
-from actlib import speed
+from actlib.experiments import speed
 
 SMALL = {"size": 2**12, "width": 64, "repeats": 2, "warmup": 1, "threads": 1}
 
@@ -60,10 +60,3 @@ def test_median_times_takes_turns_and_the_median(monkeypatch):
                                repeats=3, warmup=1)
     assert times == {"a": 1.0, "b": 3.0}  # the warm-up (99 s) and the outlier (10 s) are out
     assert order == ["a", "b"] * 4
-
-
-def test_torch_threads_restores_after_an_error():
-    before = torch.get_num_threads()
-    with pytest.raises(RuntimeError), speed.torch_threads(1):
-        raise RuntimeError("inside")
-    assert torch.get_num_threads() == before

@@ -1,5 +1,6 @@
-"""The training loop: the loss falls, runs repeat exactly, and the prediction helpers."""
+"""The training loop: the loss falls, runs repeat exactly, the prediction helpers, and Run."""
 
+import dataclasses
 
 import numpy as np
 import pytest
@@ -8,7 +9,17 @@ from torch import nn
 
 from actlib import data
 from actlib.nn import mlp
-from actlib.train import LOSSES, accuracy, fit, predict, predict_proba
+from actlib.train import (
+    LOSSES,
+    Run,
+    accuracy,
+    fit,
+    one_thread,
+    predict,
+    predict_proba,
+    torch_threads,
+    train_and_watch,
+)
 
 
 def toy_set(n=100, seed=0):
@@ -122,3 +133,116 @@ def test_callback_is_called_once_per_step_with_the_step_index():
     fit(model, X, y, steps=5, callback=lambda step, m: calls.append((step, m)))
     assert [step for step, _ in calls] == [0, 1, 2, 3, 4]
     assert all(m is model for _, m in calls)
+
+
+# the thread count
+
+@pytest.mark.parametrize("block", [one_thread, lambda: torch_threads(1)],
+                         ids=["one_thread", "torch_threads"])
+def test_thread_count_is_restored_even_after_an_error(block):
+    with torch_threads(2):
+        with pytest.raises(RuntimeError), block():
+            assert torch.get_num_threads() == 1
+            raise RuntimeError("inside")
+        assert torch.get_num_threads() == 2
+
+
+# Run: the record every experiment returns
+
+def a_run(**changes) -> Run:
+    fields = {"name": "relu", "seed": 0, "loss": [2.0, 1.0], "steps": [0, 2],
+              "watched": {"gradients": np.array([[1.0, 2.0], [0.5, 1.5]])},
+              "final": {"test_accuracy": 0.75}}
+    return Run(**{**fields, **changes})
+
+
+def test_run_looks_up_watched_measures_then_final_ones():
+    run = a_run()
+    np.testing.assert_array_equal(run["gradients"], [[1.0, 2.0], [0.5, 1.5]])
+    assert run["test_accuracy"] == 0.75
+    run.final["gradients"] = "final"  # only mutation can put one name in both
+    assert isinstance(run["gradients"], np.ndarray)
+
+
+def test_a_missing_measure_is_a_key_error_listing_the_measures():
+    with pytest.raises(KeyError, match="'dead'.*gradients, test_accuracy"):
+        a_run()["dead"]
+    with pytest.raises(KeyError, match="none"):
+        Run("relu", 0, [1.0])["dead"]
+
+
+def test_run_rejects_a_name_both_watched_and_final():
+    with pytest.raises(ValueError, match="gradients"):
+        a_run(final={"gradients": [1.0], "test_accuracy": 0.5})
+
+
+def test_run_rejects_watched_rows_that_do_not_match_the_steps():
+    with pytest.raises(ValueError, match="rows"):
+        a_run(steps=[0, 2, 4])
+    with pytest.raises(ValueError, match="saturation"):
+        a_run(watched={"gradients": np.ones((2, 2)), "saturation": np.ones((3, 1))})
+
+
+def test_run_is_frozen():
+    run = a_run()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        run.loss = []
+
+
+def test_runs_compare_their_numbers_and_not_their_model():
+    assert a_run() == a_run(model=nn.Linear(2, 2))
+    assert a_run() != a_run(watched={"gradients": np.array([[1.0, 2.0], [0.5, 1.0]])})
+    assert a_run() != a_run(final={"test_accuracy": 0.5})
+
+
+# train_and_watch
+
+def watched_run(**kwargs) -> tuple[Run, nn.Module]:
+    X, y = toy_set(n=20)
+    model = mlp([2, 4, 2], "relu", seed=0)
+    settings = {"name": "relu", "seed": 0, "steps": 7, "lr": 0.1, "every": 3,
+                "watch": {"w": lambda m: m[0].weight[0, 0].item()}, **kwargs}
+    return train_and_watch(model, X, y, **settings), model
+
+
+def test_train_and_watch_measures_before_training_and_every_few_steps():
+    first = mlp([2, 4, 2], "relu", seed=0)[0].weight[0, 0].item()
+    run, model = watched_run()
+    assert (run.name, run.seed, run.steps, len(run.loss)) == ("relu", 0, [0, 3, 6], 7)
+    assert run["w"].shape == (3,) and run["w"][0] == first
+    assert run["w"][1] != first
+
+
+def test_train_and_watch_trains_as_fit_does():
+    run, model = watched_run()
+    X, y = toy_set(n=20)
+    history = fit(mlp([2, 4, 2], "relu", seed=0), X, y, steps=7, lr=0.1, loss="cross_entropy")
+    assert run.loss == history.loss
+
+
+def test_nothing_watched_means_no_steps():
+    run, _ = watched_run(watch=None)
+    assert run.steps == [] and run.watched == {} and len(run.loss) == 7
+
+
+def test_after_measures_are_taken_once_on_the_trained_model():
+    calls = []
+    after = {"accuracy": lambda m: calls.append(m) or accuracy(m, *toy_set(n=20))}
+    run, model = watched_run(after=after, keep_model=True)
+    assert len(calls) == 1 and calls[0] is model and run.model is model
+    assert run["accuracy"] == accuracy(model, *toy_set(n=20))
+    assert watched_run()[0].model is None
+
+
+@pytest.mark.parametrize("bad", [{"steps": 0}, {"every": 0}, {"every": -1}, {"loss": "hinge"},
+                                 {"optimizer": "lbfgs"}], ids=str)
+def test_train_and_watch_rejects_bad_arguments(bad):
+    with pytest.raises(ValueError):
+        watched_run(**bad)
+
+
+def test_train_and_watch_trains_on_one_thread_and_restores_the_count():
+    with torch_threads(2):
+        run, _ = watched_run(watch={"threads": lambda m: torch.get_num_threads()})
+        assert torch.get_num_threads() == 2
+    assert run["threads"].tolist() == [1, 1, 1]

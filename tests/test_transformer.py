@@ -1,31 +1,26 @@
-"""The small Transformer: shapes, causality, equal parameters across FFNs, data, training."""
+"""The small Transformer: shapes, causality, equal parameters across FFNs, labels, training."""
 
-import gzip
-import hashlib
 import math
 
 import pytest
 import torch
 
-from actlib import transformer
+import actlib
 from actlib.nn import FeedForward, GatedFeedForward
+from actlib.text import load_corpus, split
 from actlib.transformer import (
-    CORPUS_SHA256,
+    DENSE_VARIANTS,
+    FFN_LABELS,
     FFN_VARIANTS,
-    CharTokenizer,
     Transformer,
     TransformerConfig,
-    corpus_text,
     count_parameters,
     default_device,
     evaluate,
     feed_forward,
     ffn_parameters,
     gated_width,
-    get_batch,
-    load_corpus,
     lr_at,
-    split,
     train,
 )
 
@@ -47,6 +42,14 @@ def test_ffn_variants_are_shazeers_table_in_order():
     assert list(FFN_VARIANTS) == ["relu", "gelu", "swish", "glu", "bilinear", "geglu",
                                   "swiglu", "reglu"]
     assert FFN_VARIANTS["swish"] == "silu"  # Shazeer's Swish has β = 1
+
+
+def test_ffn_labels_name_every_variant_in_order():
+    assert list(FFN_LABELS) == list(FFN_VARIANTS)
+    assert all(isinstance(label, str) and label for label in FFN_LABELS.values())
+    assert {v: FFN_LABELS[v] for v in DENSE_VARIANTS} == {
+        v: actlib.get(v).label for v in DENSE_VARIANTS}
+    assert (FFN_LABELS["swiglu"], FFN_LABELS["gelu"]) == ("SwiGLU", "GELU")
 
 
 def test_gated_width_is_two_thirds():
@@ -152,58 +155,6 @@ def test_generate_extends_the_prompt():
     assert out.shape == (1, 23)
     again = model.generate(ids(1, 3), 20, torch.Generator().manual_seed(0))
     assert torch.equal(out, again)
-
-
-# The corpus
-
-def test_corpus_is_real_english_text(corpus):
-    tokens, tokenizer = corpus
-    text = corpus_text()
-    assert len(text) > 400_000
-    assert text.count(" the ") > 1000
-    assert len(tokens) == len(text)
-    assert tokenizer.decode(tokens[:200]) == text[:200]
-
-
-def test_corpus_is_the_pinned_text_on_every_python(corpus):
-    """The same 465,126 characters (103 distinct) whichever Python runs the course."""
-    text = corpus_text()
-    assert hashlib.sha256(text.encode("utf-8")).hexdigest() == CORPUS_SHA256
-    assert (len(text), corpus[1].vocab_size) == (465_126, 103)
-    assert TransformerConfig().vocab_size == corpus[1].vocab_size
-
-
-def test_damaged_corpus_is_an_error(tmp_path, monkeypatch):
-    damaged = tmp_path / "corpus.txt.gz"
-    damaged.write_bytes(gzip.compress(b"not the corpus"))
-    monkeypatch.setattr(transformer, "CORPUS_FILE", damaged)
-    with pytest.raises(RuntimeError, match="damaged"):
-        corpus_text()
-
-
-def test_tokenizer_round_trip_and_unknown_characters():
-    tokenizer = CharTokenizer.from_text("hello world")
-    assert tokenizer.vocab_size == 8
-    assert tokenizer.decode(tokenizer.encode("low herd")) == "low herd"
-    with pytest.raises(ValueError, match="outside the vocabulary"):
-        tokenizer.encode("hello!")
-
-
-def test_split_holds_out_the_end_whole(corpus):
-    tokens, _ = corpus
-    train_tokens, val_tokens = split(tokens, 0.1)
-    assert len(train_tokens) + len(val_tokens) == len(tokens)
-    assert abs(len(val_tokens) / len(tokens) - 0.1) < 1e-3
-    assert torch.equal(val_tokens, tokens[-len(val_tokens):])
-    with pytest.raises(ValueError):
-        split(tokens, 1.5)
-
-
-def test_batch_targets_are_inputs_shifted_by_one():
-    tokens = torch.arange(100)
-    x, y = get_batch(tokens, 4, 8, torch.Generator().manual_seed(0))
-    assert x.shape == y.shape == (4, 8)
-    assert torch.equal(y, x + 1)
 
 
 # Training

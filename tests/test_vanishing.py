@@ -5,34 +5,13 @@ import pytest
 import torch
 from torch import nn
 
-from actlib import diagnostics, vanishing
+from actlib import data, diagnostics
+from actlib.experiments import vanishing
+from actlib.nn import deep_mlp
 
 
 def linears(model: nn.Module) -> list[nn.Linear]:
     return [m for m in model if isinstance(m, nn.Linear)]
-
-
-# deep_mlp
-
-def test_deep_mlp_has_depth_hidden_layers_of_the_given_width():
-    model = vanishing.deep_mlp("tanh", 3, seed=0, width=16)
-    sizes = [(m.in_features, m.out_features) for m in linears(model)]
-    assert sizes == [(64, 16), (16, 16), (16, 16), (16, 10)]
-    assert sum(isinstance(m, nn.Tanh) for m in model) == 3
-
-
-def test_gain_multiplies_every_weight_matrix_and_leaves_biases():
-    plain = vanishing.deep_mlp("sigmoid", 2, seed=3, width=8, init="default")
-    scaled = vanishing.deep_mlp("sigmoid", 2, seed=3, width=8, init="default", gain=4.0)
-    for a, b in zip(linears(plain), linears(scaled)):
-        torch.testing.assert_close(b.weight, 4.0 * a.weight)
-        torch.testing.assert_close(b.bias, a.bias)
-
-
-@pytest.mark.parametrize(("depth", "gain"), [(0, 1.0), (2, 0.0), (2, -1.0)])
-def test_deep_mlp_rejects_bad_sizes(depth, gain):
-    with pytest.raises(ValueError):
-        vanishing.deep_mlp("sigmoid", depth, seed=0, gain=gain)
 
 
 # gradient_profile
@@ -61,7 +40,7 @@ def hand_backprop(model: nn.Sequential, X: torch.Tensor, y: torch.Tensor) -> lis
 
 
 def test_gradient_profile_matches_backpropagation_by_hand():
-    model = vanishing.deep_mlp("sigmoid", 4, seed=2, width=16)
+    model = deep_mlp("sigmoid", 4, seed=2, width=16)
     X, y = vanishing.probe_batch(seed=2, batch=64)
     expected = hand_backprop(model, X, y)
     got = vanishing.gradient_profile("sigmoid", 4, seed=2, width=16, batch=64)
@@ -82,6 +61,19 @@ def test_sigmoid_gradient_fades_and_tanh_does_not_at_init():
     assert 0.3 < tanh < 3
 
 
+def test_gradient_profile_returns_one_norm_per_linear_layer_and_repeats():
+    norms = vanishing.gradient_profile("tanh", depth=3, seed=0, width=16)
+    assert len(norms) == 4
+    assert all(n > 0 for n in norms)
+    assert norms == vanishing.gradient_profile("tanh", depth=3, seed=0, width=16)
+
+
+def test_gradient_of_he_initialised_relu_network_stays_within_an_order_of_magnitude():
+    norms = vanishing.gradient_profile("relu", depth=10, seed=0, width=64, init="he")
+    assert 0.1 < norms[0] / norms[-1] < 10
+    assert norms == vanishing.gradient_profile("relu", depth=10, seed=0, width=64)  # the rule
+
+
 def test_saturation_at_init_rises_with_the_gain():
     low = vanishing.saturation_at_init("tanh", 3, seed=0, width=16, gain=1.0)
     high = vanishing.saturation_at_init("tanh", 3, seed=0, width=16, gain=8.0)
@@ -97,7 +89,7 @@ def test_first_last_ratio():
         vanishing.first_last_ratio([1.0])
 
 
-# relative_change and weight_gradient_norms
+# relative_change
 
 def test_relative_change_in_closed_form():
     model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1))
@@ -114,66 +106,49 @@ def test_relative_change_in_closed_form():
 
 def test_relative_change_needs_one_matrix_per_layer():
     with pytest.raises(ValueError):
-        vanishing.relative_change([torch.ones(2, 2)], vanishing.deep_mlp("tanh", 1, seed=0))
-
-
-def test_weight_gradient_norms_equal_gradient_norms_and_leave_grad_alone():
-    model = vanishing.deep_mlp("tanh", 2, seed=0, width=8)
-    X, y = vanishing.probe_batch(seed=0, batch=32)
-    got = vanishing.weight_gradient_norms(model, X, y)
-    assert all(p.grad is None for p in model.parameters())
-    nn.functional.cross_entropy(model(X), y).backward()
-    assert got == pytest.approx(diagnostics.gradient_norms(model), rel=1e-6)
+        vanishing.relative_change([torch.ones(2, 2)], deep_mlp("tanh", 1, seed=0))
 
 
 # training
 
-def test_one_thread_restores_the_thread_count_even_after_an_error():
-    threads = torch.get_num_threads()
-    with pytest.raises(RuntimeError), vanishing.one_thread():
-        assert torch.get_num_threads() == 1
-        raise RuntimeError
-    assert torch.get_num_threads() == threads
-
-
 @pytest.fixture(scope="module")
 def short_run():
-    return vanishing.train_and_watch("sigmoid", 2, seed=0, width=8, steps=20, every=10)
+    return vanishing.train_deep("sigmoid", 2, seed=0, width=8, steps=20, every=10)
 
 
-def test_train_and_watch_records_what_it_promises(short_run):
-    assert len(short_run.loss) == 20
-    assert short_run.recorded == [0, 10, 20]
-    assert short_run.gradients.shape == (3, 3)  # steps recorded × linear layers
-    assert short_run.saturation.shape == (3, 2)  # steps recorded × hidden layers
-    assert len(short_run.weight_change) == 3
-    assert 0.0 <= short_run.test_accuracy <= 1.0
-    assert np.all((short_run.saturation >= 0) & (short_run.saturation <= 1))
+def test_train_deep_records_what_it_promises(short_run):
+    assert (short_run.name, short_run.seed, len(short_run.loss)) == ("sigmoid", 0, 20)
+    assert short_run.steps == [0, 10, 20]
+    assert short_run["gradients"].shape == (3, 3)  # steps recorded × linear layers
+    assert short_run["saturation"].shape == (3, 2)  # steps recorded × hidden layers
+    assert len(short_run["weight_change"]) == 3
+    assert 0.0 <= short_run["test_accuracy"] <= 1.0
+    assert np.all((short_run["saturation"] >= 0) & (short_run["saturation"] <= 1))
 
 
-def test_train_and_watch_starts_from_the_gradient_at_init(short_run):
-    expected = vanishing.weight_gradient_norms(
-        vanishing.deep_mlp("sigmoid", 2, seed=0, width=8),
-        *(torch.as_tensor(a) for a in vanishing.data.digits(seed=0)[:2]))
-    np.testing.assert_allclose(short_run.gradients[0], expected, rtol=1e-6)
+def test_train_deep_starts_from_the_gradient_at_init(short_run):
+    expected = diagnostics.gradient_norms(
+        deep_mlp("sigmoid", 2, seed=0, width=8),
+        *(torch.as_tensor(a) for a in data.digits(seed=0)[:2]))
+    np.testing.assert_allclose(short_run["gradients"][0], expected, rtol=1e-6)
 
 
-def test_train_and_watch_repeats_exactly_for_a_seed(short_run):
-    again = vanishing.train_and_watch("sigmoid", 2, seed=0, width=8, steps=20, every=10)
+def test_train_deep_repeats_exactly_for_a_seed(short_run):
+    again = vanishing.train_deep("sigmoid", 2, seed=0, width=8, steps=20, every=10)
     assert again.loss == short_run.loss
-    assert again.weight_change == short_run.weight_change
-    np.testing.assert_array_equal(again.gradients, short_run.gradients)
+    assert again["weight_change"] == short_run["weight_change"]
+    np.testing.assert_array_equal(again["gradients"], short_run["gradients"])
 
 
 def test_a_shallow_network_learns_in_a_few_steps():
-    run = vanishing.train_and_watch("tanh", 1, seed=0, width=16, steps=30, every=30)
+    run = vanishing.train_deep("tanh", 1, seed=0, width=16, steps=30, every=30)
     assert run.loss[-1] < 0.7 * run.loss[0]
-    assert all(change > 0 for change in run.weight_change)
+    assert all(change > 0 for change in run["weight_change"])
 
 
-def test_train_and_watch_rejects_bad_counts():
+def test_train_deep_rejects_bad_counts():
     with pytest.raises(ValueError):
-        vanishing.train_and_watch("tanh", 1, seed=0, steps=0)
+        vanishing.train_deep("tanh", 1, seed=0, steps=0)
 
 
 def test_train_many_labels_runs_per_seed():
@@ -181,4 +156,4 @@ def test_train_many_labels_runs_per_seed():
                                 width=4, steps=2, every=1)
     assert list(runs) == ["a", "b"]
     assert [len(v) for v in runs.values()] == [2, 2]
-    assert runs["b"][0].saturation.shape == (3, 2)
+    assert runs["b"][0]["saturation"].shape == (3, 2)

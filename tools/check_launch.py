@@ -49,7 +49,7 @@ def colab(folder: Path) -> str:
     run([bin_ / "python", "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-q",
          "-p", "no:cacheprovider", ROOT / CHAPTER], folder, ACTLIB_SOURCE=ROOT.as_uri())
     # The cell installed a real (not editable) copy: its package data must have come along.
-    run([bin_ / "python", "-c", "from actlib.transformer import corpus_text; corpus_text()"],
+    run([bin_ / "python", "-c", "from actlib.text import corpus_text; corpus_text()"],
         folder)
     return "colab: the bootstrap cell installed actlib and chapter 1 ran"
 

@@ -1,11 +1,11 @@
-"""The chapters' experiments: what they return, that a seed repeats them, and chapter 1's claim."""
+"""Chapter 1's experiments: what they return, that a seed repeats them, and the chapter's claim."""
 
 import numpy as np
 import pytest
 import torch
 from torch import nn
 
-from actlib.experiments import (
+from actlib.experiments.nonlinearity import (
     XOR_CORNERS,
     clusters_right,
     cut_off_one_cluster,

@@ -17,39 +17,35 @@ import dataclasses
 import multiprocessing
 import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 
-from .nn import GatedFeedForward, init_linear
-from .stats import mean_and_spread
-from .transformer import (
+from ..nn import GatedFeedForward, init_linear
+from ..stats import mean_and_spread
+from ..text import load_corpus, split
+from ..train import Run
+from ..transformer import (
     FFN_VARIANTS,
     Transformer,
     TransformerConfig,
     count_parameters,
     default_device,
     ffn_parameters,
-    load_corpus,
-    split,
     train,
 )
 
-__all__ = ["VARIANTS", "LABELS", "PaperResult", "SHAZEER_TABLE1", "Scale", "SCALES", "get_scale",
+__all__ = ["VARIANTS", "PaperResult", "SHAZEER_TABLE1", "Scale", "SCALES", "get_scale",
            "replace_scale", "make_model", "run", "reproduce", "summarize", "seeded", "GATE_BINS",
-           "gate_statistics", "check_fused_weight"]
+           "gate_statistics"]
 
-#: Shazeer's eight feed-forward layers, in the order of his Table 1.
+#: Shazeer's eight feed-forward layers, in the order of his Table 1 (labels:
+#: :data:`actlib.transformer.FFN_LABELS`).
 VARIANTS = tuple(FFN_VARIANTS)
-
-#: How the paper writes each name.
-LABELS = {"relu": "ReLU", "gelu": "GELU", "swish": "Swish", "glu": "GLU",
-          "bilinear": "Bilinear", "geglu": "GEGLU", "swiglu": "SwiGLU", "reglu": "ReGLU"}
 
 
 class PaperResult(NamedTuple):
@@ -138,18 +134,19 @@ def make_model(variant: str, seed: int, scale: str | Scale = "cpu",
 
 
 def run(variant: str, seed: int, scale: str | Scale = "cpu", device: str | None = None,
-        sample_length: int = 0) -> dict[str, Any]:
-    """Train one model and return what happened as a record of plain Python values.
+        sample_length: int = 0) -> Run:
+    """Train one model and return what happened as a :class:`~actlib.train.Run`.
 
     The seed draws the weights and the training windows; the validation set is the fixed
-    last 10% of the corpus. On the same machine and thread count, a record repeats exactly.
+    last 10% of the corpus. On the same machine and thread count, a run repeats exactly.
 
     Returns:
-        ``variant, seed, params, ffn_params, val_loss`` (nats per character, at the end),
-        ``val_steps, val_curve, train_loss`` (every step), ``gates`` (:func:`gate_statistics`
-        on validation text, or ``None`` for a dense layer), ``sample`` (``sample_length``
-        characters the model writes after the prompt "The "), ``seconds`` and ``cpu_seconds``
-        (wall-clock and CPU time of the run), ``device``.
+        A run named ``variant``: ``loss`` is the training loss at every step; it watches
+        ``val_curve``, the validation loss at each of ``steps``; and it measures ``val_loss``
+        (nats per character, at the end), ``params``, ``ffn_params``, ``gates``
+        (:func:`gate_statistics` on validation text, or ``None`` for a dense layer), ``sample``
+        (``sample_length`` characters the model writes after the prompt "The "), ``seconds``
+        and ``cpu_seconds`` (wall-clock and CPU time of the run) and ``device``.
     """
     start, cpu_start = time.perf_counter(), time.process_time()
     s = get_scale(scale)
@@ -168,25 +165,23 @@ def run(variant: str, seed: int, scale: str | Scale = "cpu", device: str | None 
         prompt = tokenizer.encode("The ")[None].to(device)
         ids = model.generate(prompt, sample_length, torch.Generator().manual_seed(seed))
         sample = tokenizer.decode(ids[0].tolist())
-    return {
-        "variant": variant, "seed": seed, "params": count_parameters(model),
-        "ffn_params": ffn_parameters(model), "val_loss": history.val_loss[-1],
-        "val_steps": history.val_steps, "val_curve": history.val_loss,
-        "train_loss": history.train_loss, "gates": gates, "sample": sample,
-        "seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu_start,
-        "device": device,
-    }
+    final = {"val_loss": history.val_loss[-1], "params": count_parameters(model),
+             "ffn_params": ffn_parameters(model), "gates": gates, "sample": sample,
+             "seconds": time.perf_counter() - start,
+             "cpu_seconds": time.process_time() - cpu_start, "device": device}
+    return Run(variant, seed, history.train_loss, history.val_steps,
+               {"val_curve": np.array(history.val_loss)}, final)
 
 
-def _run_one_thread(args: tuple) -> dict[str, Any]:
+def _run_one_thread(args: tuple) -> Run:
     torch.set_num_threads(1)  # in a worker process: one core each
     return run(*args)
 
 
 def reproduce(seeds: Iterable[int] = (0, 1, 2), scale: str | Scale = "cpu",
               variants: Sequence[str] = VARIANTS, workers: int | None = None,
-              sample_length: int = 0) -> list[dict[str, Any]]:
-    """Every variant for every seed: the records of :func:`run`, variant by variant.
+              sample_length: int = 0) -> list[Run]:
+    """Every variant for every seed: the runs of :func:`run`, variant by variant.
 
     On a GPU the runs go one after another. On a CPU they are shared between ``workers``
     processes (by default one per core), each on one thread: models this small gain far more
@@ -208,12 +203,11 @@ def reproduce(seeds: Iterable[int] = (0, 1, 2), scale: str | Scale = "cpu",
         return list(pool.map(_run_one_thread, jobs))
 
 
-def summarize(records: list[dict[str, Any]], key: str = "val_loss"
-              ) -> dict[str, tuple[float, float]]:
+def summarize(records: list[Run], key: str = "val_loss") -> dict[str, tuple[float, float]]:
     """Per variant, the mean and sample standard deviation of ``key`` over seeds."""
     by_variant: dict[str, list[dict[str, float]]] = {}
     for record in records:
-        by_variant.setdefault(record["variant"], []).append({key: record[key]})
+        by_variant.setdefault(record.name, []).append({key: record[key]})
     return {v: mean_and_spread(runs)[key] for v, runs in by_variant.items()}
 
 
@@ -282,44 +276,3 @@ def gate_statistics(model: Transformer, tokens: torch.Tensor) -> dict[str, Any]:
         "mean_abs": float(g.abs().mean()),
         "passed": float(passed.mean()),
     }
-
-
-# Exercise check
-
-def check_fused_weight(fuse: Callable[[GatedFeedForward], torch.Tensor], seed: int = 0) -> bool:
-    """Check an answer to the chapter's exercise on fused projections, with a hint if wrong.
-
-    ``fuse(layer)`` takes a GLU layer (sigmoid gate) and must return the single weight matrix
-    ``W`` of shape ``(2 · d_ff, d_model)`` for which
-    ``layer.down_proj(F.glu(x @ W.T, dim=-1))`` equals ``layer(x)``.
-    """
-    generator = torch.Generator().manual_seed(seed)
-    with torch.random.fork_rng(devices=[]):
-        layer = GatedFeedForward(6, 10, "sigmoid")
-    with torch.no_grad():
-        for linear in (layer.gate_proj, layer.up_proj, layer.down_proj):
-            linear.weight.normal_(0.0, 0.5, generator=generator)
-        x = torch.randn(5, 6, generator=generator)
-        try:
-            W = torch.as_tensor(fuse(layer))
-        except Exception as error:  # the learner's code: report, never crash the notebook
-            print(f"Your function raised {type(error).__name__}: {error}")
-            return False
-        if tuple(W.shape) != (20, 6):
-            print(f"The fused weight should stack two (d_ff, d_model) = (10, 6) weights along "
-                  f"dim 0, giving (20, 6); yours has shape {tuple(W.shape)}.")
-            return False
-        fused = layer.down_proj(F.glu(x @ W.T, dim=-1))
-        if torch.allclose(fused, layer(x), atol=1e-5):
-            print("Correct: F.glu splits the projection in two and gates the first half with "
-                  "the sigmoid of the second.")
-            return True
-        gate_first = torch.cat([layer.gate_proj.weight, layer.up_proj.weight])
-        if torch.allclose(W, gate_first):
-            print("Close: you stacked gate_proj first, as LLaMA lists them, but F.glu gates "
-                  "with the *second* half: it computes a * sigmoid(b) for the halves (a, b). "
-                  "Put up_proj's weight first.")
-        else:
-            print("Not yet: the fused weight should hold exactly the rows of up_proj.weight "
-                  "and gate_proj.weight, one block after the other.")
-        return False

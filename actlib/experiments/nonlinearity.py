@@ -6,9 +6,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import data
-from .nn import mlp
-from .train import accuracy, fit, one_thread, predict_proba
+from .. import data
+from ..nn import mlp
+from ..train import accuracy, fit, one_thread, predict_proba
 
 __all__ = ["TEST_SEED_OFFSET", "XOR_CORNERS", "cut_off_one_cluster", "clusters_right",
            "fold_of_xor", "lines_on_xor", "linear_vs_hidden", "middle_class",

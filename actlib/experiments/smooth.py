@@ -8,27 +8,26 @@ r"""Chapter 4, GELU and Swish: measurements that compute and never draw.
 - The negative bump of Swish, SiLU and GELU: :func:`minimum`.
 - Where float32 arithmetic rounds an output or a gradient to zero: :func:`float32_zeros`.
 - Chapter 3's dying setup with smooth activations: :func:`train_and_count`, which also counts
-  units that get no gradient at all (:func:`frozen_fraction`).
+  units that get no gradient at all (:func:`actlib.diagnostics.frozen_fraction`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
 from scipy import optimize, special
 
-from . import data
-from .diagnostics import activation_io, dead_fraction
-from .dying import build, off_fraction, shift_biases
-from .functions import gelu, normal_cdf
-from .train import accuracy, fit, one_thread
+from .. import data
+from ..diagnostics import dead_fraction, frozen_fraction, off_fraction
+from ..functions import gelu, normal_cdf
+from ..nn import deep_mlp, shift_biases
+from ..train import Run, accuracy, train_and_watch
 
-__all__ = ["SIGMOID_GELU_SCALE", "CountRun", "best_beta", "float32_zeros", "frozen_fraction",
-           "gate_samples", "loglog_slope", "max_error", "minimum", "monte_carlo_errors",
-           "monte_carlo_gelu", "sigmoid_gelu", "train_and_count"]
+__all__ = ["SIGMOID_GELU_SCALE", "best_beta", "float32_zeros", "gate_samples", "loglog_slope",
+           "max_error", "minimum", "monte_carlo_errors", "monte_carlo_gelu", "sigmoid_gelu",
+           "train_and_count"]
 
 SIGMOID_GELU_SCALE = 1.702  # x·σ(1.702x) ≈ GELU(x) (Hendrycks & Gimpel, 2016, section 2)
 
@@ -189,55 +188,18 @@ def float32_zeros(module: torch.nn.Module, lo: float = -120.0, step: float = 1e-
     return always, sometimes
 
 
-def frozen_fraction(model: torch.nn.Module, inputs: torch.Tensor) -> list[float]:
-    r"""Per activation layer, the fraction of units whose local gradient is zero for every input.
-
-    A unit is frozen when :math:`\partial a / \partial z = 0`, as autograd computes it, for all
-    inputs of the batch: no gradient reaches its incoming weights, so training cannot move it.
-    A dead ReLU unit is frozen; a smooth unit is frozen only where its arithmetic rounds the
-    derivative to zero.
-
-    Returns:
-        One fraction in [0, 1] per activation layer, input side first.
-    """
-    fractions = []
-    for module, z, _ in activation_io(model, inputs):
-        z = z.detach().reshape(-1, z.shape[-1]).requires_grad_(True)  # (inputs, units)
-        module(z).sum().backward()
-        fractions.append((z.grad == 0).all(dim=0).float().mean().item())
-    return fractions
-
-
-@dataclass(frozen=True)
-class CountRun:
-    """What :func:`train_and_count` measured after training, one value per hidden layer.
-
-    Attributes:
-        dead: fraction of units whose output is exactly 0 for every training image.
-        nearly_dead: fraction whose output is within ``eps`` of 0 for every training image.
-        off: fraction whose pre-activation is :math:`\\le 0` for every training image.
-        frozen: fraction whose local gradient is exactly 0 for every training image
-            (:func:`frozen_fraction`).
-        test_accuracy: accuracy on the held-out digits.
-        final_loss: training loss at the last step.
-    """
-
-    dead: list[float]
-    nearly_dead: list[float]
-    off: list[float]
-    frozen: list[float]
-    test_accuracy: float
-    final_loss: float
-
-
 def train_and_count(activation: str, *, lr: float, shift: float = 0.0, seed: int = 0,
-                    eps: float = 1e-2, steps: int = 60) -> CountRun:
+                    eps: float = 1e-2, steps: int = 60) -> Run:
     r"""Chapter 3's dying setup with any activation, counting dead units once, at the end.
 
-    The network and training are those of :func:`actlib.dying.train_and_watch`: four hidden
-    layers of 64 units built by :func:`actlib.dying.build` with seed ``seed`` (so every
+    The network and training are those of :func:`actlib.experiments.dying.train_shifted`: four
+    hidden layers of 64 units (:func:`~actlib.nn.deep_mlp` with seed ``seed``, so every
     activation starts from the same weights), hidden biases lowered by ``shift``, full-batch
-    Adam on the training digits for ``steps`` steps, on one thread.
+    Adam on the training digits for ``steps`` steps, on one thread. After training, per hidden
+    layer and on the training images, the run measures the fraction of units that are
+    ``dead`` (output exactly 0 for every image), ``nearly_dead`` (within ``eps`` of 0), ``off``
+    (pre-activation :math:`\le 0`) and ``frozen`` (local gradient exactly 0,
+    :func:`actlib.diagnostics.frozen_fraction`), and the ``test_accuracy``.
 
     Args:
         activation: a registered name, e.g. ``"relu"``, ``"gelu"`` or ``"silu"``.
@@ -246,15 +208,17 @@ def train_and_count(activation: str, *, lr: float, shift: float = 0.0, seed: int
         seed: seeds the weights and the split of the data.
         eps: the tolerance of "nearly dead": :math:`|a| \le \varepsilon` for every input.
         steps: training steps.
+
+    Returns:
+        A :class:`~actlib.train.Run`.
     """
     X, y, X_test, y_test = data.digits(seed=seed)
     inputs = torch.as_tensor(X)
-    with one_thread():
-        model = shift_biases(build(activation, 4, 64, seed), shift)
-        history = fit(model, X, y, steps=steps, lr=lr, loss="cross_entropy")
-        return CountRun(dead=dead_fraction(model, inputs),
-                        nearly_dead=dead_fraction(model, inputs, eps=eps),
-                        off=off_fraction(model, inputs),
-                        frozen=frozen_fraction(model, inputs),
-                        test_accuracy=accuracy(model, X_test, y_test),
-                        final_loss=history.loss[-1])
+    model = shift_biases(deep_mlp(activation, 4, seed, width=64), shift)
+    return train_and_watch(
+        model, X, y, name=activation, seed=seed, steps=steps, lr=lr,
+        after={"dead": lambda m: dead_fraction(m, inputs),
+               "nearly_dead": lambda m: dead_fraction(m, inputs, eps=eps),
+               "off": lambda m: off_fraction(m, inputs),
+               "frozen": lambda m: frozen_fraction(m, inputs),
+               "test_accuracy": lambda m: accuracy(m, X_test, y_test)})

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import torch
 
-from .registry import get
-from .train import torch_threads
+from ..registry import get
+from ..train import torch_threads
 
 __all__ = ["Timing", "SpeedReport", "median_times", "measure_speed"]
 

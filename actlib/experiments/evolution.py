@@ -13,22 +13,23 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import torch
 from torch import nn
 from torch.nn import functional as F
 
-from . import data
-from .diagnostics import dead_fraction, gradient_norms
-from .nn import GatedFeedForward, init_linear, is_activation, mlp
-from .registry import get, names
-from .train import accuracy, fit, one_thread
+from .. import data
+from ..diagnostics import dead_fraction, gradient_norms
+from ..nn import GatedFeedForward, deep_mlp, init_linear, is_activation
+from ..registry import get, names
+from ..train import Run, accuracy, one_thread, train_and_watch
+from ..transformer import FFN_LABELS
 
-__all__ = ["XAVIER", "CHAPTERS", "GENERATIONS", "PROBLEMS", "UNREGISTERED", "USED_IN",
-           "Generation", "Run", "Size", "fused_glu_gaps", "generation_table", "head_to_head",
-           "init_for", "porting_gap", "run", "step_times", "with_activation"]
+__all__ = ["CHAPTERS", "GENERATIONS", "PROBLEMS", "UNREGISTERED", "USED_IN", "Generation",
+           "Size", "fused_glu_gaps", "generation_table", "head_to_head", "porting_gap", "run",
+           "step_times", "with_activation"]
 
 #: The problem each activation was introduced to address, in the course's words.
 PROBLEMS = {
@@ -62,13 +63,13 @@ GENERATIONS = {
 }
 _ERAS = list(dict.fromkeys(GENERATIONS.values()))
 
-#: Year and paper of the activations that are not registered functions (PReLU has a learned
-#: parameter; the GLU family are layers, :class:`~actlib.nn.GatedFeedForward`).
+#: Label, year and paper of the activations that are not registered functions (PReLU has a
+#: learned parameter; the GLU family are layers, :class:`~actlib.nn.GatedFeedForward`).
 UNREGISTERED = {
-    "prelu": (2015, "he2015delving"),
-    "glu": (2017, "dauphin2017language"),
-    "swiglu": (2020, "shazeer2020glu"),
-    "geglu": (2020, "shazeer2020glu"),
+    "prelu": ("PReLU", 2015, "he2015delving"),
+    "glu": (FFN_LABELS["glu"], 2017, "dauphin2017language"),
+    "swiglu": (FFN_LABELS["swiglu"], 2020, "shazeer2020glu"),
+    "geglu": (FFN_LABELS["geglu"], 2020, "shazeer2020glu"),
 }
 
 #: Where each activation is used today, with the papers that say so (keys in references.bib).
@@ -96,21 +97,18 @@ CHAPTERS = {
     "glu": "05_glu", "swiglu": "05_glu", "geglu": "05_glu",
 }
 
-#: Xavier's initialisation for the functions it was derived for, He's for the rectifier family.
-XAVIER = ("identity", "sigmoid", "tanh")
-
-
 @dataclass(frozen=True)
 class Generation:
     """One row of the generation table.
 
-    For a registered activation, ``year`` and ``reference`` come from the registry; for the
-    others (``registered`` false), from :data:`UNREGISTERED`. ``used_in`` and ``cites`` come
+    For a registered activation, ``label``, ``year`` and ``reference`` come from the registry;
+    for the others (``registered`` false), from :data:`UNREGISTERED`. ``used_in`` and ``cites`` come
     from :data:`USED_IN` (empty where the course cites no current use), ``chapter`` from
     :data:`CHAPTERS`.
     """
 
     name: str
+    label: str
     year: int | None
     reference: str | None
     generation: str
@@ -133,16 +131,17 @@ def generation_table() -> list[Generation]:
     rows = []
     for name in names():
         act = get(name)
-        rows.append(_row(name, act.year, act.reference, registered=True))
-    for name, (year, reference) in UNREGISTERED.items():
-        rows.append(_row(name, year, reference, registered=False))
+        rows.append(_row(name, act.label, act.year, act.reference, registered=True))
+    for name, (label, year, reference) in UNREGISTERED.items():
+        rows.append(_row(name, label, year, reference, registered=False))
     return sorted(rows, key=lambda row: (_ERAS.index(row.generation), row.year or 0, row.name))
 
 
-def _row(name: str, year: int | None, reference: str | None, registered: bool) -> Generation:
+def _row(name: str, label: str, year: int | None, reference: str | None,
+         registered: bool) -> Generation:
     used_in, cites = USED_IN.get(name, ("", ()))
-    return Generation(name, year, reference, GENERATIONS[name], PROBLEMS[name], used_in, cites,
-                      CHAPTERS[name], registered)
+    return Generation(name, label, year, reference, GENERATIONS[name], PROBLEMS[name], used_in,
+                      cites, CHAPTERS[name], registered)
 
 
 @dataclass(frozen=True)
@@ -155,54 +154,37 @@ class Size:
     lr: float = 5e-3
 
 
-def init_for(activation: str) -> str:
-    """The initialisation the head-to-head uses: ``"xavier"`` for :data:`XAVIER`, else ``"he"``."""
-    return "xavier" if activation in XAVIER else "he"
-
-
 def _model(activation: str, n_in: int, seed: int, size: Size) -> nn.Sequential:
-    return mlp([n_in] + [size.width] * size.depth + [10], activation, seed=seed,
-               init=init_for(activation))
-
-
-@dataclass
-class Run:
-    """One activation, one seed: the trained model, its metrics and its training loss."""
-
-    activation: str
-    seed: int
-    model: nn.Module
-    metrics: dict[str, float]
-    loss: list[float] = field(default_factory=list)
+    return deep_mlp(activation, size.depth, seed, width=size.width, n_in=n_in)
 
 
 def run(activation: str, seed: int, size: Size = Size()) -> Run:
-    """Train ``activation``'s MLP on the digits split drawn from ``seed``; measure it.
+    r"""Train ``activation``'s MLP on the digits split drawn from ``seed``; measure it.
 
-    Metrics: ``val_loss`` and ``val_accuracy`` on the held-out images, ``grad_ratio``
-    (first layer's :math:`\\lVert \\partial L/\\partial W \\rVert` over the last layer's, at
-    initialisation, on the whole training set) and ``dead`` (the mean over hidden layers of
-    :func:`actlib.diagnostics.dead_fraction` after training). All four repeat exactly for a
-    given seed; time is measured apart, by :func:`step_times`.
+    The network is :func:`~actlib.nn.deep_mlp` with the course's initialisation rule
+    (:func:`~actlib.nn.default_init`), trained with full-batch Adam. The run measures
+    ``val_loss`` and ``val_accuracy`` on the held-out images, ``grad_ratio`` (first layer's
+    :math:`\lVert \partial L/\partial W \rVert` over the last layer's, at initialisation, on
+    the whole training set) and ``dead`` (the mean over hidden layers of
+    :func:`actlib.diagnostics.dead_fraction` after training), and keeps the trained model.
+    All four repeat exactly for a given seed; time is measured apart, by :func:`step_times`.
     """
     X, y, X_val, y_val = data.digits(seed=seed)
     X_t, y_t = torch.as_tensor(X), torch.as_tensor(y)
+    X_v, y_v = torch.as_tensor(X_val), torch.as_tensor(y_val)
     model = _model(activation, X.shape[1], seed, size)
-    F.cross_entropy(model(X_t), y_t).backward()
-    norms = gradient_norms(model)
-    model.zero_grad(set_to_none=True)
+    norms = gradient_norms(model, X_t, y_t)
 
-    with one_thread():
-        history = fit(model, X, y, steps=size.steps, lr=size.lr, loss="cross_entropy")
-    with torch.no_grad():
-        val_loss = F.cross_entropy(model(torch.as_tensor(X_val)), torch.as_tensor(y_val))
-    metrics = {
-        "val_loss": float(val_loss),
-        "val_accuracy": accuracy(model, X_val, y_val),
-        "grad_ratio": norms[0] / norms[-1],
-        "dead": float(np.mean(dead_fraction(model, X_t))),
-    }
-    return Run(activation, seed, model, metrics, history.loss)
+    def val_loss(m: nn.Module) -> float:
+        with torch.no_grad():
+            return float(F.cross_entropy(m(X_v), y_v))
+
+    return train_and_watch(
+        model, X, y, name=activation, seed=seed, steps=size.steps, lr=size.lr, keep_model=True,
+        after={"val_loss": val_loss,
+               "val_accuracy": lambda m: accuracy(m, X_val, y_val),
+               "grad_ratio": lambda m: norms[0] / norms[-1],
+               "dead": lambda m: float(np.mean(dead_fraction(m, X_t)))})
 
 
 def head_to_head(seeds: Iterable[int], size: Size = Size(),

@@ -1,0 +1,163 @@
+r"""Chapter 2's experiments: how the learning signal fades through sigmoid and tanh layers.
+
+Every function here is a function of a seed and of a size (a depth, a number of steps, a weight
+scale). They measure and return numbers; the chapter draws them. All networks are
+:func:`actlib.nn.deep_mlp` on scikit-learn's digits (:func:`actlib.data.digits`): 64 pixels in,
+``depth`` hidden layers of equal width, 10 classes out.
+
+Backpropagation through hidden layers :math:`h_l = f(z_l)`, :math:`z_l = W_l h_{l-1} + b_l`
+multiplies one factor per layer:
+
+.. math::
+    \delta_l = \frac{\partial L}{\partial z_l} = f'(z_l) \odot W_{l+1}^\top \delta_{l+1},
+    \qquad \frac{\partial L}{\partial W_l} = \delta_l\, h_{l-1}^\top,
+
+so the gradient reaching the first layer has passed through every :math:`f'` and every
+:math:`W` above it (Rumelhart et al., 1986; Glorot & Bengio, 2010).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import torch
+from torch import nn
+
+from .. import data
+from ..diagnostics import gradient_norms, saturated_fraction
+from ..nn import deep_mlp
+from ..train import Run, accuracy, one_thread, train_and_watch
+
+__all__ = ["probe_batch", "gradient_profile", "gradient_profiles", "saturation_at_init",
+           "first_last_ratio", "relative_change", "train_deep", "train_many"]
+
+
+def probe_batch(seed: int, batch: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first ``batch`` training images and labels of the digits split drawn with ``seed``."""
+    X, y, _, _ = data.digits(seed=seed)
+    return torch.as_tensor(X[:batch]), torch.as_tensor(y[:batch])
+
+
+def gradient_profile(activation: str, depth: int, seed: int, *, width: int = 64,
+                     init: str | None = None, gain: float = 1.0, batch: int = 256) -> list[float]:
+    r"""Per-layer gradient norms of a fresh :func:`~actlib.nn.deep_mlp` on one batch of digits.
+
+    .. math:: \bigl\lVert \partial L / \partial W_l \bigr\rVert_F, \quad l = 1, \dots,
+        \text{depth} + 1,
+
+    with :math:`L` the cross-entropy on the :func:`probe_batch` of ``seed``. Chapter 3 reruns
+    it for ReLU with He's initialisation.
+
+    Returns:
+        ``depth + 1`` norms, input side first.
+    """
+    model = deep_mlp(activation, depth, seed, width=width, init=init, gain=gain)
+    X, y = probe_batch(seed, batch)
+    with one_thread():
+        return gradient_norms(model, X, y)
+
+
+def gradient_profiles(activation: str, depth: int, seeds: Iterable[int],
+                      **kwargs) -> np.ndarray:
+    """:func:`gradient_profile` for several seeds, one row per seed: ``(seeds, depth + 1)``.
+
+    Keyword arguments go to :func:`gradient_profile`.
+    """
+    return np.array([gradient_profile(activation, depth, seed, **kwargs) for seed in seeds])
+
+
+def saturation_at_init(activation: str, depth: int, seed: int, *, width: int = 64,
+                       init: str | None = None, gain: float = 1.0, batch: int = 256,
+                       threshold: float = 0.05) -> list[float]:
+    """Per hidden layer, the saturated fraction of a fresh :func:`~actlib.nn.deep_mlp` on digits.
+
+    Saturation is :func:`actlib.diagnostics.saturated_fraction` with ``threshold``, measured
+    on the :func:`probe_batch` of ``seed``.
+    """
+    model = deep_mlp(activation, depth, seed, width=width, init=init, gain=gain)
+    with one_thread():
+        return saturated_fraction(model, probe_batch(seed, batch)[0], threshold)
+
+
+def first_last_ratio(norms: Iterable[float]) -> float:
+    r"""How much of the gradient reaches the input side: :math:`\lVert g_1 \rVert /
+    \lVert g_{\text{last}} \rVert`."""
+    norms = list(norms)
+    if len(norms) < 2:
+        raise ValueError(f"need at least two layers, got {len(norms)}")
+    return float(norms[0] / norms[-1])
+
+
+def relative_change(before: list[torch.Tensor], model: nn.Module) -> list[float]:
+    r"""Per linear layer, how far training moved its weights, relative to where they started.
+
+    .. math:: \frac{\lVert W_l^{\text{after}} - W_l^{\text{before}} \rVert_F}
+                   {\lVert W_l^{\text{before}} \rVert_F}
+
+    Args:
+        before: copies of the weight matrices taken before training, input side first.
+        model: the same model after training.
+    """
+    after = [m.weight.detach() for m in model.modules() if isinstance(m, nn.Linear)]
+    if len(after) != len(before):
+        raise ValueError(f"{len(before)} weight matrices before, {len(after)} in the model")
+    return [((a - b).norm() / b.norm()).item() for a, b in zip(after, before)]
+
+
+def train_deep(activation: str, depth: int, seed: int, *, width: int = 32, steps: int = 300,
+               lr: float = 0.5, every: int = 10, probe: int = 256, threshold: float = 0.05,
+               init: str | None = None) -> Run:
+    r"""Train a :func:`~actlib.nn.deep_mlp` on digits with plain full-batch gradient descent.
+
+    Each step is :math:`W \leftarrow W - \eta\, \partial L / \partial W` on all training images
+    (no Adam: it would rescale a vanishing gradient and hide the effect). Before training and
+    every ``every`` steps the run watches ``gradients``, each layer's full-batch gradient norm
+    (:func:`actlib.diagnostics.gradient_norms`, the gradient the next step will use), and
+    ``saturation``, each hidden layer's saturated fraction on the first ``probe`` training
+    images. After training it measures ``weight_change`` (:func:`relative_change`, per layer)
+    and ``test_accuracy``. A seed fixes the train/test split and the initial weights, so a run
+    repeats exactly.
+
+    Args:
+        activation: a registered activation name.
+        depth: the number of hidden layers.
+        seed: seeds the split and the weights.
+        width: the width of every hidden layer.
+        steps: the number of gradient steps.
+        lr: the learning rate :math:`\eta`.
+        every: measure before training and after every ``every`` steps.
+        probe: how many training images the saturation is measured on.
+        threshold: see :func:`actlib.diagnostics.saturated_fraction`.
+        init: the initialisation (``None``: :func:`actlib.nn.default_init`).
+
+    Returns:
+        A :class:`~actlib.train.Run`.
+    """
+    X, y, X_test, y_test = data.digits(seed=seed)
+    X_t, y_t = torch.as_tensor(X), torch.as_tensor(y)
+    model = deep_mlp(activation, depth, seed, width=width, init=init)
+    before = [m.weight.detach().clone() for m in model if isinstance(m, nn.Linear)]
+    return train_and_watch(
+        model, X, y, name=activation, seed=seed, steps=steps, lr=lr, optimizer="sgd",
+        every=every,
+        watch={"gradients": lambda m: gradient_norms(m, X_t, y_t),
+               "saturation": lambda m: saturated_fraction(m, X_t[:probe], threshold)},
+        after={"test_accuracy": lambda m: accuracy(m, X_test, y_test),
+               "weight_change": lambda m: relative_change(before, m)})
+
+
+def train_many(models: Mapping[str, tuple[str, int]], seeds: Iterable[int],
+               **kwargs) -> dict[str, list[Run]]:
+    """:func:`train_deep` for each labelled ``(activation, depth)`` and each seed.
+
+    Keyword arguments go to :func:`train_deep`.
+
+    Example:
+        >>> runs = train_many({"shallow": ("sigmoid", 1)}, seeds=[0], steps=5)
+        >>> len(runs["shallow"])
+        1
+    """
+    seeds = list(seeds)
+    return {label: [train_deep(act, depth, seed, **kwargs) for seed in seeds]
+            for label, (act, depth) in models.items()}
