@@ -31,9 +31,15 @@ help:
 
 install: $(STAMP)
 
+# On Linux, PyPI's torch is a CUDA build of several GB; PyTorch's own index has the CPU build,
+# which pip prefers (2.13.0+cpu ranks above 2.13.0). An index it cannot reach, it skips.
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	if [ "$$(uname -s)" = Linux ]; then $(BIN)/python -m pip install --quiet --no-compile \
+	  --retries 0 --timeout 15 --extra-index-url $(TORCH_INDEX) -c constraints.txt torch; fi
+	$(BIN)/python -m pip install --quiet --no-compile -r requirements.txt -c constraints.txt
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
@@ -47,8 +53,11 @@ $(VENDOR): site/vendor.txt site/vendor.py
 	$(BIN)/python site/vendor.py
 	touch $@
 
+# The notebooks run first, two at a time, into the execution cache (tools/execute_book.py);
+# the build then takes them from there.
 book: $(STAMP) _build/.actlib-stamp $(VENDOR)
 	rm -rf _build/html
+	$(BIN)/python tools/execute_book.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 # Every page of _build/html in headless Chromium; screenshots go to _build/screenshots.
@@ -76,10 +85,10 @@ strip: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
-# The unit tests, then every docstring example in actlib (doctests).
+# The unit tests and every docstring example in actlib (doctests), two at a time; they are
+# written for fixed seeds, so the seed switch is unset for them.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q
-	$(BIN)/python -m pytest --doctest-modules actlib -q
+	env -u ACTLIB_SEED $(BIN)/python -m pytest tests actlib --doctest-modules -q -n 2
 
 # One notebook or all, on the seeds in ACTLIB_SEED (unset: the page's): make notebooks NB=chapters/03_relu.ipynb
 # Two notebooks at a time (pytest-xdist keeps each notebook's cells in order, on one worker).

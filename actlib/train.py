@@ -100,7 +100,7 @@ def fit(model: nn.Module, X: np.ndarray, y: np.ndarray, *, steps: int = 300, lr:
     return history
 
 
-#: A measure of a network: called on the model, returns a number or one number per layer.
+#: A measure of a network, called on the model; it returns a number or one number per layer.
 Measure = Callable[[nn.Module], Any]
 
 

@@ -44,7 +44,7 @@ FFN_VARIANTS = {
     **{name: GLU_VARIANTS[name] for name in ("glu", "bilinear", "geglu", "swiglu", "reglu")},
 }
 
-#: How the paper writes each variant: the registry's label for a dense one.
+#: How the paper writes each variant (for a dense one, the registry's label).
 FFN_LABELS = {
     **{name: get(name).label for name in DENSE_VARIANTS},
     "glu": "GLU", "bilinear": "Bilinear", "geglu": "GEGLU", "swiglu": "SwiGLU", "reglu": "ReGLU",

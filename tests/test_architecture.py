@@ -25,7 +25,7 @@ def imported_actlib_modules(path: Path) -> set[str]:
     names below ``actlib``: ``"nn"``, ``"experiments"``, ``"experiments.dying"``."""
     package = path.parent.relative_to(PACKAGE.parent).parts[1:]  # () or ("experiments",)
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = list(package[: len(package) - (node.level - 1)])
@@ -67,7 +67,7 @@ def test_every_module_declares_its_public_names(module):
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: p.name)
 def test_every_file_stays_short(path):
-    assert len(path.read_text().splitlines()) <= 300
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 300
 
 
 def test_the_check_sees_lazy_and_relative_imports(tmp_path, monkeypatch):

@@ -1,5 +1,7 @@
-"""The course's pages as a reader meets them: no placeholders, no internal wording, and no
-visible code cell that needs a name defined only in a hidden one (copied code must run)."""
+"""The course's pages as a reader meets them: no placeholders, no internal wording, no
+visible code cell that needs a name defined only in a hidden one (copied code must run), every
+printed block of numbers announced by a "Look for" line, and every linked term in the
+glossary."""
 
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ INTERNAL = re.compile(r"seed article|the brief\b|\bhelper-\d|\bissue \d+\b", re.
 def prose(path: Path) -> str:
     """The text a reader sees: Markdown cells of a notebook, or a Markdown page."""
     if path.suffix == ".md":
-        return path.read_text()
+        return path.read_text(encoding="utf-8")
     notebook = nbformat.read(path, as_version=4)
     return "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
 
@@ -78,7 +80,67 @@ def test_visible_cells_need_no_name_from_a_hidden_cell(path):
                          f"{problems}"
 
 
+CHAPTERS = sorted(ROOT.glob("chapters/*.ipynb"))
+
+
+def prints_numbers(source: str) -> bool:
+    """Whether a cell prints a formatted number (``print(f"{x:.2f}")``) or shows a table."""
+    for node in ast.walk(ast.parse(python(source))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id == "markdown_table":
+                return True
+            if node.func.id == "print" and any(
+                    isinstance(v, ast.FormattedValue) and v.format_spec is not None
+                    for v in ast.walk(node)):
+                return True
+    return False
+
+TERM = re.compile(r"\{term\}`(?:[^`<]*<([^`>]+)>|([^`]+))`")
+
+
+def cells_without_look_for(notebook) -> list[str]:
+    """Visible code cells that print numbers with no "Look for" line in the text just above."""
+    missing, text_above = [], ""
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            text_above = cell.source
+            continue
+        tags = set(cell.metadata.get("tags", []))
+        if not HIDDEN & tags and prints_numbers(cell.source) and "**Look for:**" not in text_above:
+            missing.append(cell.source.splitlines()[0])
+        text_above = ""
+    return missing
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_printed_numbers_come_with_a_look_for_line(path):
+    missing = cells_without_look_for(nbformat.read(path, as_version=4))
+    assert not missing, f"{path.name}: no **Look for:** line before cells starting {missing}"
+
+
+def glossary_terms() -> set[str]:
+    """The terms of glossary.md: the unindented lines of its glossary directive."""
+    body = (ROOT / "glossary.md").read_text().split(":::{glossary}")[1].split(":::")[0]
+    return {line.strip().lower() for line in body.splitlines()
+            if line.strip() and not line.startswith((" ", ":"))}
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_every_linked_term_is_in_the_glossary(path):
+    linked = {(a or b).strip().lower() for a, b in TERM.findall(prose(path))}
+    assert linked, f"{path.name} links no glossary term"
+    unknown = linked - glossary_terms()
+    assert not unknown, f"{path.name}: not in the glossary: {unknown}"
+
+
 def test_the_checks_catch_what_they_look_for():
+    silent = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Here it is."),
+                                             nbformat.v4.new_code_cell('print(f"{x:.2f}")')])
+    assert not prints_numbers('ax.set_title(f"w = {w:.1f}")')
+    assert cells_without_look_for(silent) == ['print(f"{x:.2f}")']
+    silent.cells[0].source += " **Look for:** x near 1."
+    assert cells_without_look_for(silent) == []
+    assert TERM.findall("a {term}`CDF` and {term}`logits <Logit>`") == [("", "CDF"), ("Logit", "")]
     assert PLACEHOLDERS.search("git clone <this repository> x")
     assert INTERNAL.search("as the seed article says")
     hidden_def, visible_use = "helper = 1", "print(helper)"

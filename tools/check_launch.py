@@ -1,7 +1,8 @@
 """Launch paths, tested in fresh virtual environments: Colab's bootstrap cell and Binder.
 
-- Colab: a venv with the course's dependencies but no actlib runs chapter 1; its bootstrap cell
-  (tools/bootstrap.py) must install actlib, here from this checkout (``ACTLIB_SOURCE``).
+- Colab: a venv with what Colab preinstalls (torch, NumPy, SciPy, scikit-learn, Matplotlib,
+  ipykernel, ipywidgets) but no actlib runs chapter 1; its bootstrap cell (tools/bootstrap.py)
+  must install actlib and what else it needs, here from this checkout (``ACTLIB_SOURCE``).
 - Binder: a venv made from ``binder/requirements.txt`` alone, installed from the repository's
   root as repo2docker does, runs chapter 1 with ``chapters/`` as the working directory.
 
@@ -24,6 +25,9 @@ CHAPTER = "chapters/01_why_nonlinearity.ipynb"
 # PyTorch's CPU index (named in binder/requirements.txt) is out of reach on the build machines,
 # where torch==2.13.0 installs as a CPU wheel from the local index: fail over to it at once.
 ENV = {**os.environ, "PIP_RETRIES": "0", "MPLBACKEND": "agg"}
+#: What a Colab runtime already has that the chapters use, plus nbval to run a chapter here.
+COLAB = ["torch", "numpy", "scipy", "scikit-learn", "matplotlib", "ipykernel", "ipywidgets",
+         "pytest", "nbval"]
 
 
 def run(command: list[str], cwd: Path, **extra: str) -> None:
@@ -40,9 +44,9 @@ def new_venv(folder: Path) -> Path:
 
 
 def colab(folder: Path) -> str:
-    """Dependencies without actlib; the chapter's bootstrap cell installs it from here."""
+    """What Colab has, without actlib; the chapter's bootstrap cell installs it from here."""
     bin_ = new_venv(folder)
-    run([bin_ / "python", "-m", "pip", "install", "--quiet", "-r", "requirements.txt",
+    run([bin_ / "python", "-m", "pip", "install", "--quiet", "--no-compile", *COLAB,
          "-c", "constraints.txt"], ROOT)
     run([bin_ / "python", "-c", "import importlib.util as u; assert u.find_spec('actlib') is None"],
         folder)
@@ -57,8 +61,8 @@ def colab(folder: Path) -> str:
 def binder(folder: Path) -> str:
     """binder/requirements.txt alone, from the repository's root, then chapter 1 in chapters/."""
     bin_ = new_venv(folder)
-    run([bin_ / "python", "-m", "pip", "install", "--quiet", "-r", "binder/requirements.txt"],
-        ROOT)
+    run([bin_ / "python", "-m", "pip", "install", "--quiet", "--no-compile", "-r",
+         "binder/requirements.txt"], ROOT)
     run([bin_ / "jupyter", "nbconvert", "--to", "notebook", "--execute",
          "--output-dir", folder, Path(CHAPTER).name], ROOT / "chapters")
     return "binder: binder/requirements.txt alone ran chapter 1 from chapters/"
