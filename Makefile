@@ -15,15 +15,25 @@ CHROMIUM ?= chromium
 VENDOR := _vendor/.stamp
 
 .PHONY: help install book test lint check-stripped strip unit notebooks site-test chromium \
-        lab serve clean test-seeds test-launch check-bootstrap pins
+        lab serve clean test-seeds test-launch check-bootstrap pins handouts student-test
+
+# Which edition `make book` builds: public (the solutions folded under each exercise, and the
+# instructors' pages with the quizzes' answers) or student (no solutions, no answer keys; the
+# quizzes without answers), from the same sources: make book EDITION=student.
+EDITION ?= public
+STUDENT := _build/student
+HANDOUTS := _build/html/_static/handouts/course.pdf
 
 help:
 	@echo "make book    build the site into _build/html (warnings are errors)"
+	@echo "make book EDITION=student  the student edition, without solutions, into $(STUDENT)/html"
+	@echo "make handouts  print each chapter and the whole course to PDF (A4), into the site"
 	@echo "make test    check notebooks are stripped, lint, unit tests, run every chapter (nbval)"
 	@echo "make test-seeds  run every notebook again on the other seed sets (SEED_SETS)"
 	@echo "make test-launch  Colab's bootstrap cell and Binder's set-up, each in a fresh venv"
 	@echo "make pins    check the README's table of platforms and Pythons the pins resolve for"
 	@echo "make site-test  open every built page in headless Chromium and check links and weight"
+	@echo "make student-test  check that the student edition has no solutions"
 	@echo "make lab     open the chapters in JupyterLab"
 	@echo "make serve   serve the built site on http://localhost:8000"
 	@echo "make strip   strip outputs from the chapter notebooks before committing"
@@ -56,13 +66,37 @@ $(VENDOR): site/vendor.txt site/vendor.py
 # The notebooks run first, two at a time, into the execution cache (tools/execute_book.py);
 # the build then takes them from there.
 book: $(STAMP) _build/.actlib-stamp $(VENDOR)
+ifeq ($(EDITION),public)
 	rm -rf _build/html
 	$(BIN)/python tools/execute_book.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
+else ifeq ($(EDITION),student)
+	$(BIN)/python tools/edition.py student $(STUDENT)
+	rm -rf $(STUDENT)/html $(STUDENT)/_build/html
+	$(BIN)/jupyter-book build . -W -n --keep-going --path-output $(STUDENT) \
+	  --config $(STUDENT)/_config.yml --toc $(STUDENT)/_toc.yml
+	mv $(STUDENT)/_build/html $(STUDENT)/html
+else
+	@echo "EDITION is public or student, not '$(EDITION)'" && exit 1
+endif
+
+# Each chapter and the whole course as PDF on A4, printed offline from the built site by
+# headless Chromium, into _build/html/_static/handouts (the Teaching pages link them).
+handouts: $(STAMP) chromium
+	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python site/handouts.py
+
+$(HANDOUTS): | $(STAMP) chromium
+	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python site/handouts.py
+
+# The student edition, built by `make book EDITION=student`: no solution and no quiz answer.
+student-test: $(STAMP)
+	$(BIN)/python -m pytest site/test_student_edition.py -q
 
 # Every page of _build/html in headless Chromium; screenshots go to _build/screenshots.
-site-test: $(STAMP) chromium
-	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python -m pytest site -q
+# The pages link the handouts, so they are printed first if they are missing.
+site-test: $(STAMP) chromium $(HANDOUTS)
+	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python -m pytest site -q \
+	  --ignore=site/test_student_edition.py
 
 chromium:
 	@command -v $(CHROMIUM) >/dev/null || { \
@@ -104,9 +138,10 @@ test-seeds: $(STAMP)
 	  ACTLIB_SEED=$$s $(MAKE) --no-print-directory notebooks || exit 1; \
 	done
 
-# Colab's bootstrap cell and Binder's binder/requirements.txt, each in a new venv.
-test-launch: $(STAMP)
-	$(BIN)/python tools/check_launch.py
+# Colab's bootstrap cell and Binder's binder/requirements.txt, each in a new venv. It needs only
+# python3 (the script uses the standard library), so it can run while .venv is being made.
+test-launch:
+	$(PYTHON) tools/check_launch.py
 
 # The README's table of platforms and Pythons for which the pins resolve (uv, needs PyPI).
 pins: $(STAMP)

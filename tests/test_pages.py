@@ -15,7 +15,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("reference/*.ipynb")])
 # The book's Markdown pages (README.md is not one: it speaks to contributors).
-PAGES = sorted(p for p in [*ROOT.glob("*.md"), *ROOT.glob("reference/*.md")]
+PAGES = sorted(p for p in [*ROOT.glob("*.md"), *ROOT.glob("reference/*.md"),
+                           *ROOT.glob("teaching/*.md")]
                if p.name != "README.md")
 HIDDEN = {"remove-cell", "remove-input"}
 
