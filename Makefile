@@ -93,9 +93,10 @@ student-test: $(STAMP)
 	$(BIN)/python -m pytest site/test_student_edition.py -q
 
 # Every page of _build/html in headless Chromium; screenshots go to _build/screenshots.
-# The pages link the handouts, so they are printed first if they are missing.
+# The pages link the handouts, so they are printed first if they are missing. Two browsers at
+# a time: most of a page's time is spent waiting for late requests.
 site-test: $(STAMP) chromium $(HANDOUTS)
-	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python -m pytest site -q \
+	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python -m pytest site -q -n 2 \
 	  --ignore=site/test_student_edition.py
 
 chromium:
