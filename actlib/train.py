@@ -171,8 +171,8 @@ def train_and_watch(model: nn.Module, X: np.ndarray, y: np.ndarray, *, name: str
 
     Each measure in ``watch`` is called on the model before training and after every
     ``every`` steps (``steps`` of the run lists when; it is empty if nothing is watched); each
-    one in ``after`` once, after training. ``name`` and ``seed`` label
-    the record; the caller has already used the seed to draw the weights and the data.
+    one in ``after`` once, after training. ``name`` and ``seed`` label the record; the caller
+    has already used the seed to draw the weights and the data.
 
     Example:
         >>> from actlib.nn import mlp
