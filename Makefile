@@ -11,6 +11,11 @@ NOTEBOOKS := $(wildcard chapters/*.ipynb reference/*.ipynb)
 SEED_SETS ?= 1000 2000
 ACTLIB    := $(wildcard actlib/*.py actlib/experiments/*.py)
 
+# Two processes at a time on two cores (pytest-xdist, the book's notebooks): one thread each.
+# With two threads apiece, a small model's step waits for a thread that has no core: a
+# 25-step training run took 27 s instead of 2 s on a busy machine.
+ONE_THREAD := OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
+
 CHROMIUM ?= chromium
 VENDOR := _vendor/.stamp
 
@@ -68,7 +73,7 @@ $(VENDOR): site/vendor.txt site/vendor.py
 book: $(STAMP) _build/.actlib-stamp $(VENDOR)
 ifeq ($(EDITION),public)
 	rm -rf _build/html
-	$(BIN)/python tools/execute_book.py
+	$(ONE_THREAD) $(BIN)/python tools/execute_book.py
 	$(BIN)/jupyter-book build . -W -n --keep-going
 else ifeq ($(EDITION),student)
 	$(BIN)/python tools/edition.py student $(STUDENT)
@@ -123,13 +128,13 @@ lint: $(STAMP)
 # The unit tests and every docstring example in actlib (doctests), two at a time; they are
 # written for fixed seeds, so the seed switch is unset for them.
 unit: $(STAMP)
-	env -u ACTLIB_SEED $(BIN)/python -m pytest tests actlib --doctest-modules -q -n 2
+	env -u ACTLIB_SEED $(ONE_THREAD) $(BIN)/python -m pytest tests actlib --doctest-modules -q -n 2
 
 # One notebook or all, on the seeds in ACTLIB_SEED (unset: the page's): make notebooks NB=chapters/03_relu.ipynb
 # Two notebooks at a time (pytest-xdist keeps each notebook's cells in order, on one worker).
 NB ?= chapters reference
 notebooks: $(STAMP)
-	MPLBACKEND=agg $(BIN)/python -m pytest --nbval-lax --nbval-current-env -q \
+	MPLBACKEND=agg $(ONE_THREAD) $(BIN)/python -m pytest --nbval-lax --nbval-current-env -q \
 	  -n 2 --dist loadfile $(NB)
 
 # Every notebook on each seed set of SEED_SETS: the claims must hold for seeds we never chose.

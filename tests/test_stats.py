@@ -47,6 +47,10 @@ def test_paired_pvalue_equals_scipys_paired_t_test():
     a, b = [1.0, 2.0, 3.5, 4.0, 5.5], [0.8, 2.1, 3.0, 3.6, 5.0]
     expected = stats.ttest_rel(a, b).pvalue
     assert paired_pvalue(np.subtract(a, b)) == pytest.approx(expected)
+    rng = np.random.default_rng(3)
+    for n in (2, 3, 5, 12):
+        d = rng.normal(0.3, 1.0, size=n)
+        assert paired_pvalue(d) == pytest.approx(stats.ttest_1samp(d, 0.0).pvalue, rel=1e-9)
     assert paired_pvalue([0.0, 0.0, 0.0]) == 1.0
     assert paired_pvalue([0.2, 0.2, 0.2]) == 0.0
 
