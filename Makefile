@@ -20,7 +20,8 @@ CHROMIUM ?= chromium
 VENDOR := _vendor/.stamp
 
 .PHONY: help install book test lint check-stripped strip unit notebooks site-test chromium \
-        lab serve clean test-seeds test-launch check-bootstrap pins handouts student-test
+        lab serve clean test-seeds test-launch check-bootstrap check-reading-time pins \
+        handouts student-test
 
 # Which edition `make book` builds: public (the solutions folded under each exercise, and the
 # instructors' pages with the quizzes' answers) or student (no solutions, no answer keys; the
@@ -104,12 +105,15 @@ site-test: $(STAMP) chromium $(HANDOUTS)
 	CHROMIUM="$$(command -v $(CHROMIUM))" $(BIN)/python -m pytest site -q -n 2 \
 	  --ignore=site/test_student_edition.py
 
+# Chromium prints and tests the pages; pdftotext (poppler-utils) reads the handouts' text.
 chromium:
-	@command -v $(CHROMIUM) >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
-	  else echo "make site-test needs Chromium: sudo apt-get install chromium" && exit 1; fi; }
+	@command -v $(CHROMIUM) >/dev/null && command -v pdftotext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && \
+	    apt-get install -y -qq chromium poppler-utils; \
+	  else echo "make site-test needs Chromium and pdftotext:" \
+	    "sudo apt-get install chromium poppler-utils" && exit 1; fi; }
 
-test: $(STAMP) check-stripped check-bootstrap lint unit notebooks
+test: $(STAMP) check-stripped check-bootstrap check-reading-time lint unit notebooks
 
 check-stripped: $(STAMP)
 	$(BIN)/nbstripout --verify $(NOTEBOOKS) || \
@@ -118,6 +122,11 @@ check-stripped: $(STAMP)
 # Every notebook opens with the cell that installs actlib on Colab (address from _config.yml).
 check-bootstrap: $(STAMP)
 	$(BIN)/python tools/bootstrap.py --check
+
+# Every chapter's opening gives its reading time as a number (so Jupyter shows it too); after
+# editing a chapter's text: python tools/reading_time.py --write
+check-reading-time: $(STAMP)
+	$(BIN)/python tools/reading_time.py --check
 
 strip: $(STAMP)
 	$(BIN)/nbstripout $(NOTEBOOKS)

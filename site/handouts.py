@@ -6,12 +6,15 @@ typeset every formula, switches to print media and prints on A4. Everything is o
 site serves its own MathJax, and any request leaving it is refused.
 
 The handouts are for students: the print style below leaves out the solutions, the site's
-navigation and the explorers and animations (which need a screen); figures, formulas and
-visible code stay. The course PDF is chapter 1's page with the articles of the other chapters
-appended, each starting on a new sheet.
+navigation, the contents block the theme prints at the top of a page, and the explorers and
+animations with every sentence about them (which need a screen: the chapters put such a
+sentence in a ``screen-only`` block); figures, formulas and visible code stay. Each chapter
+starts with its own numbered title. The course PDF is chapter 1's page with the articles of
+the other chapters appended, each starting on a new sheet.
 
     python site/handouts.py            # writes _build/html/_static/handouts/*.pdf
-    python site/handouts.py --check    # checks the PDFs: they open, have pages and images
+    python site/handouts.py --check    # checks the PDFs: they open, have pages and images,
+                                       # and print no contents block and no animation
 
 SITE_DIR and CHROMIUM as for the site test (site/browsing.py).
 """
@@ -19,9 +22,13 @@ SITE_DIR and CHROMIUM as for the site test (site/browsing.py).
 from __future__ import annotations
 
 import argparse
+import json
 import re
+import shutil
+import subprocess
 import sys
 import time
+import unicodedata
 import zlib
 from pathlib import Path
 
@@ -40,7 +47,10 @@ PRINT_CSS = """
   .bd-footer-article, .prev-next-area, .bd-footer-content, #pst-back-to-top, .skip-link,
   .header-article-items, .search-button-field, .pst-async-banner-revealer,
   .solution, .animation, .actlib-explorer, .jupyter-widgets, .widget-subarea,
-  .toggle-hidden, button.toggle-button { display: none !important; }
+  .toggle-hidden, button.toggle-button, #jb-print-docs-body, .screen-only,
+  .actlib-sweep-note { display: none !important; }
+  /* the theme prints the title in the contents block and hides the article's first h1 */
+  .bd-main .bd-content .bd-article h1:first-of-type { display: block !important; }
   .bd-main, .bd-content, .bd-article-container, .bd-article, .bd-page-width {
     max-width: 100% !important; width: 100% !important; margin: 0 !important;
     padding: 0 !important; }
@@ -54,7 +64,8 @@ PRINT_CSS = """
 """
 
 # What a handout leaves out, removed from the page before printing (the style hides it too).
-PRUNE = ".solution, .animation, .actlib-explorer, .jupyter-widgets, article script"
+PRUNE = (".solution, .animation, .actlib-sweep-note, .actlib-explorer, .jupyter-widgets, "
+         ".screen-only, #jb-print-docs-body, article script")
 PRUNE_JS = f"() => document.querySelectorAll('{PRUNE}').forEach(el => el.remove())"
 
 # Append the article of each other chapter to this page (same folder, so images resolve).
@@ -146,12 +157,59 @@ def pdf_summary(path: Path) -> dict[str, int]:
             "images": images - masks}
 
 
+def pdf_text(path: Path) -> str:
+    """The text of a PDF, by poppler's pdftotext (Debian's poppler-utils), NFKC-normalised."""
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise FileNotFoundError("the handouts' text check needs pdftotext: "
+                                "apt-get install poppler-utils")
+    out = subprocess.run([tool, "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                         check=True).stdout.decode("utf-8", errors="replace")
+    return unicodedata.normalize("NFKC", out)
+
+
+# What paper cannot show: the theme's contents block (a line "Contents"), and any mention of an
+# animation, which needs a screen (a chapter's sentence about one sits in a screen-only block).
+SCREEN_ONLY = {"a contents block": re.compile(r"^\s*Contents\s*$", re.M),
+               "a mention of an animation": re.compile(r"\banimat\w*", re.I)}
+
+
+def print_problems(text: str) -> list[str]:
+    """What a handout's text shows that belongs on a screen only, with its first occurrence."""
+    return [f"{what}: {' '.join(text[max(0, m.start() - 60):m.end() + 60].split())!r}"
+            for what, pattern in SCREEN_ONLY.items() if (m := pattern.search(text))]
+
+
+def chapter_titles() -> dict[str, str]:
+    """Each chapter's numbered title as its page shows it: "3. ReLU and dying neurons"."""
+    titles = {}
+    for stem in CHAPTERS:
+        path = Path(__file__).resolve().parent.parent / "chapters" / f"{stem}.ipynb"
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        first = next("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        heading = next(line for line in first.splitlines() if line.startswith("# "))
+        titles[stem] = f"{int(stem[:2])}. {heading[2:].strip()}"
+    return titles
+
+
+def text_problems(path: Path) -> list[str]:
+    """A handout's text: nothing screen-only, and (the course) every chapter's title."""
+    text = pdf_text(path)
+    problems = [f"{path.name}: prints {p}" for p in print_problems(text)]
+    if path.stem == COURSE:
+        flat = " ".join(text.split())
+        problems += [f"{path.name}: no title {title!r}" for title in chapter_titles().values()
+                     if title not in flat]
+    return problems
+
+
 def expected_pdfs() -> list[Path]:
     return [OUT / f"{stem}.pdf" for stem in CHAPTERS] + [OUT / f"{COURSE}.pdf"]
 
 
 def check() -> list[str]:
-    """Problems with the handouts: missing, unreadable, empty, or without figures."""
+    """Problems with the handouts: missing, unreadable, empty, without figures or titles, or
+    printing what needs a screen."""
     problems, pages = [], {}
     for path in expected_pdfs():
         if not path.exists():
@@ -167,6 +225,7 @@ def check() -> list[str]:
             problems.append(f"{path.name}: {summary['pages']} pages, a chapter needs more")
         if summary["images"] < 1:
             problems.append(f"{path.name}: no images, so no figures")
+        problems += text_problems(path)
     chapters = sum(n for stem, n in pages.items() if stem != COURSE)
     if COURSE in pages and len(pages) == len(CHAPTERS) + 1 and pages[COURSE] < 0.8 * chapters:
         problems.append(f"{COURSE}.pdf: {pages[COURSE]} pages, the chapters have {chapters}")
@@ -186,7 +245,8 @@ def main() -> None:
             s = pdf_summary(path)
             print(f"  {path.name}: {s['pages']} pages, {s['images']} images")
     problems = check()
-    print("\n".join(problems) or "handouts: all present, with pages and figures")
+    print("\n".join(problems) or "handouts: all present, with pages and figures, "
+          "and nothing that needs a screen")
     sys.exit(1 if problems else 0)
 
 

@@ -10,6 +10,10 @@
 - Explorers: an ipywidgets explorer needs a running kernel to redraw; on a static page its
   sliders would move and change nothing. The stylesheet hides every explorer (the class
   ``actlib.widgets.EXPLORER_CLASS``); the animation next to it says where the live one is.
+- Print: what needs a screen is left out of a printed page (the browser's print, and the
+  handouts): the contents block the theme prints at the top of each page, the explorers,
+  animations and their notes, and every block of class ``screen-only`` (a chapter's sentence
+  about an animation sits in ``:::{container} screen-only``).
 - Duplicate scripts: sphinx-thebe registers its inline configuration twice under Jupyter Book,
   which the browser reports as "Identifier 'THEBE_JS_URL' has already been declared".
 """
@@ -34,6 +38,9 @@ STATIC_CSS = """
 .actlib-explorer { display: none !important; }  /* actlib.widgets.EXPLORER_CLASS */
 .actlib-sweep-note { font-size: 0.9em; color: var(--pst-color-text-muted); }
 .logo__image { max-height: 4.5rem; width: auto; }  /* the square logo, kept small */
+@media print {
+  #jb-print-toc, .screen-only, .animation, .actlib-sweep-note { display: none !important; }
+}
 """
 
 

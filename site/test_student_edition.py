@@ -4,10 +4,17 @@ Run by `make student-test`. The answers are found in the sources (the solutions 
 notebooks and of the quiz pages); a phrase of each must be absent from every page of the
 student edition, and, so that the check cannot pass by finding nothing, present in the public
 edition. Both editions must have been built.
+
+Its notebooks too: the student edition has no launch button (Binder and Colab would open the
+repository's notebooks, with their solutions); each chapter page offers its notebook without
+solutions, made by tools/edition.py, and that notebook keeps every exercise, none of the
+answers, and no cell that needs a name only a solution defined.
 """
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import json
 import os
 import re
@@ -15,6 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import checks
+import nbformat
 import pytest
 from browsing import ROOT, SITE
 
@@ -137,3 +145,96 @@ def test_no_instructor_page_and_no_notebook_source(student_pages):
     names = {p.relative_to(STUDENT).as_posix() for p in student_pages}
     assert not {n for n in names if re.search(r"session-|rubric|teaching/index", n)}
     assert not list(STUDENT.glob("_sources/**/*.ipynb")), "the notebooks carry the solutions"
+
+
+# --- launch buttons and the notebooks without solutions ---------------------------------------
+
+LAUNCHERS = re.compile(r"mybinder\.org|colab\.research\.google\.com|rocket button")
+CHAPTERS = sorted(p.stem for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _edition():
+    spec = importlib.util.spec_from_file_location("edition", ROOT / "tools" / "edition.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _chapter_page(root: Path, stem: str) -> str:
+    return (root / "chapters" / f"{stem}.html").read_text(encoding="utf-8")
+
+
+def test_no_launch_button_but_the_public_edition_has_them(student_pages):
+    # Binder and Colab would open the repository's notebooks, which hold the solutions.
+    launching = [p.relative_to(STUDENT).as_posix() for p in student_pages
+                 if LAUNCHERS.search(p.read_text(encoding="utf-8"))]
+    assert not launching, f"student pages with a launch button or a pointer to one: {launching}"
+    public = [s for s in CHAPTERS if LAUNCHERS.search(_chapter_page(SITE, s))]
+    assert public == CHAPTERS, "the public edition's launch buttons: the check sees them"
+
+
+def _code_names(source: str) -> tuple[set[str], set[str]]:
+    source = "\n".join(line for line in source.splitlines()
+                       if not line.lstrip().startswith(("%", "!")))
+    nodes = list(ast.walk(ast.parse(source)))
+    bound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {n.name for n in nodes if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    bound |= {(a.asname or a.name).split(".")[0] for n in nodes
+              if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return bound, {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_each_chapter_offers_its_notebook_without_solutions(student_pages, stem):
+    href = f'href="../notebooks/{stem}.ipynb"'
+    assert href in _chapter_page(STUDENT, stem), f"{stem}: no download of its notebook"
+    path = STUDENT / "notebooks" / f"{stem}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    nbformat.validate(notebook)
+    source = nbformat.read(ROOT / "chapters" / f"{stem}.ipynb", as_version=4)
+    text = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    assert "{solution" not in text
+    exercises = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
+    assert text.count("{exercise}") == exercises.count("{exercise}") > 0
+    phrases = {k: v for k, v in answer_phrases().items() if k.startswith(f"chapters/{stem}")}
+    assert phrases, f"{stem}: no answer phrase to look for"
+    def plain(markdown: str) -> str:  # as answer_phrases reads a solution: no emphasis marks
+        return " ".join(re.sub(r"\*\*?", "", markdown).split())
+
+    assert all(phrase in plain(exercises) for phrase in phrases.values())  # a leak is seen
+    leaked = [k for k, phrase in phrases.items() if phrase in plain(text)]
+    assert not leaked, f"{stem}: answers in the notebook: {leaked}"
+    # every kept cell runs: none needs a name that only the removed solution cells defined
+    kept = {c.id for c in notebook.cells}
+    removed = set().union(*[_code_names(c.source)[0] for c in source.cells
+                            if c.cell_type == "code" and c.id not in kept])
+    assert removed, f"{stem}: no solution code removed"
+    bound, missing = set(), set()
+    for cell in (c for c in notebook.cells if c.cell_type == "code"):
+        binds, reads = _code_names(cell.source)
+        missing |= (reads & removed) - bound - binds
+        bound |= binds
+    assert not missing, f"{stem}: kept cells need names from removed solutions: {missing}"
+
+
+def test_without_solutions_keeps_the_text_around_each_solution():
+    edition = _edition()
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    notebook = nbformat.v4.new_notebook(cells=[
+        md(":::{exercise}\n:label: a\nAsk.\n:::\n\n:::{solution} a\n:class: dropdown\n\n"
+           "Answer A.\n:::\n\n:::{exercise}\n:label: b\nAsk again.\n:::\n\n"
+           ":::{solution-start} b\n:class: dropdown\n:::\n\nAnswer B."),
+        code("answer = 42"),
+        code("assert answer == 42", metadata={"tags": ["remove-cell"]}),
+        md(":::{solution-end}\n:::\n\nAfter."),
+        code("assert answer == 42", metadata={"tags": ["remove-cell"]}),
+        code("print(1)"),
+    ])
+    out = edition.without_solutions(json.loads(nbformat.writes(notebook)))
+    text = "\n".join("".join(c["source"]) for c in out["cells"] if c["cell_type"] == "markdown")
+    assert "Ask." in text and "Ask again." in text and "After." in text
+    assert "Answer" not in text and "solution" not in text
+    assert ["".join(c["source"]) for c in out["cells"] if c["cell_type"] == "code"] == ["print(1)"]
+    notebook.cells = notebook.cells[:1]  # a gated solution that never ends
+    with pytest.raises(ValueError):
+        edition.without_solutions(json.loads(nbformat.writes(notebook)))

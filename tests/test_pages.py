@@ -146,3 +146,35 @@ def test_the_checks_catch_what_they_look_for():
     assert INTERNAL.search("as the seed article says")
     hidden_def, visible_use = "helper = 1", "print(helper)"
     assert used(visible_use) & defined(hidden_def) == {"helper"}
+
+
+def _reading_time():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("reading_time", ROOT / "tools/reading_time.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_chapter_opening_gives_its_current_reading_time():
+    # a number, not a substitution, so that Jupyter shows it; `make test` runs the same check
+    reading_time = _reading_time()
+    assert not reading_time.problems(), "\n".join(reading_time.problems())
+
+
+def test_writing_the_reading_times_is_idempotent(tmp_path):
+    reading_time = _reading_time()
+    for path in sorted((ROOT / "chapters").glob("0[12]_*.ipynb")):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    first = sorted(tmp_path.glob("01_*.ipynb"))[0]
+    original = first.read_text(encoding="utf-8")
+    stale = original.replace(reading_time.reading_line(reading_time.reading_times(tmp_path)
+                                                       [first.stem]["minutes"]),
+                             reading_time.reading_line(99))
+    assert stale != original
+    first.write_text(stale, encoding="utf-8")
+    assert reading_time.problems(tmp_path) and "99" in reading_time.problems(tmp_path)[0]
+    assert reading_time.write(tmp_path) == [first]      # only the stale chapter is rewritten
+    assert first.read_text(encoding="utf-8") == original  # byte for byte, as it was
+    assert reading_time.write(tmp_path) == [] and not reading_time.problems(tmp_path)
