@@ -11,7 +11,7 @@ from .nn import is_activation
 
 __all__ = ["gradient_norms", "dead_fraction", "off_fraction", "zero_fraction", "frozen_fraction",
            "activation_io", "elementwise_derivative", "peak_derivative", "saturated_fraction",
-           "activation_spread", "mean_derivative"]
+           "activation_spread", "mean_derivative", "signal_variances"]
 
 
 def gradient_norms(model: nn.Module, inputs: torch.Tensor | None = None,
@@ -222,3 +222,42 @@ def mean_derivative(model: nn.Module, inputs: torch.Tensor) -> list[float]:
     """
     return [elementwise_derivative(layer, z).mean().item()
             for layer, z, _ in activation_io(model, inputs)]
+
+
+def signal_variances(model: nn.Module, inputs: torch.Tensor,
+                     seed: int = 0) -> tuple[list[float], list[float]]:
+    r"""Per activation layer, the variance of its input :math:`z_l` and of the gradient there.
+
+    Forward: :math:`\operatorname{Var}(z_l)` over inputs and units. Backward: a random signal
+    :math:`g` with independent standard normal entries (drawn with ``seed``) is sent back from
+    the output, as if the loss were :math:`L = \sum \text{output} \cdot g`, and we measure
+    :math:`\operatorname{Var}(\delta_l)` with :math:`\delta_l = \partial L / \partial z_l`.
+    These are the two quantities Glorot & Bengio (2010) and He et al. (2015) keep constant from
+    layer to layer when they choose the scale of the initial weights.
+
+    Returns:
+        ``(forward, backward)``: one variance per activation layer each, input side first.
+    """
+    layers = [m for m in model.modules() if is_activation(m)]
+    if not layers:
+        raise ValueError("the model has no activation layer (see actlib.names())")
+    zs: list[torch.Tensor] = []
+
+    def keep(module: nn.Module, args: tuple[torch.Tensor, ...], out: torch.Tensor) -> None:
+        args[0].retain_grad()
+        zs.append(args[0])
+
+    hooks = [m.register_forward_hook(keep) for m in layers]
+    try:
+        with torch.enable_grad():
+            out = model(inputs.to(next(model.parameters()).dtype))
+            g = torch.randn(out.shape, generator=torch.Generator().manual_seed(seed),
+                            dtype=out.dtype)
+            model.zero_grad()
+            (out * g).sum().backward()
+    finally:
+        for hook in hooks:
+            hook.remove()
+        model.zero_grad(set_to_none=True)
+    return ([z.detach().var(unbiased=False).item() for z in zs],
+            [z.grad.var(unbiased=False).item() for z in zs])

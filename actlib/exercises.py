@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -12,7 +13,7 @@ from torch import nn
 from .nn import GatedFeedForward, mlp
 
 __all__ = ["Layer", "apply_layers", "check_collapse", "check_sigmoid_derivative",
-           "check_is_born_dead", "check_fused_weight"]
+           "check_is_born_dead", "check_fused_weight", "check_he_init"]
 
 Layer = tuple[np.ndarray, np.ndarray]  # (W, b) computing x -> W @ x + b
 
@@ -206,3 +207,43 @@ def check_fused_weight(fuse: Callable[[GatedFeedForward], torch.Tensor], seed: i
             print("Not yet: the fused weight should hold exactly the rows of up_proj.weight "
                   "and gate_proj.weight, one block after the other.")
         return False
+
+
+def check_he_init(he_init_: Callable[[nn.Linear], object], seed: int = 0) -> bool:
+    r"""Chapter 2: check a function that gives an ``nn.Linear`` He's initialisation in place.
+
+    He's rule (He et al., 2015): weights with mean 0 and variance :math:`2 / n_{in}`, biases 0.
+    Tried on a wide layer and a tall one, so that :math:`n_{in}` and :math:`n_{out}` cannot be
+    confused. Prints what is wrong, or that it is right, and returns whether it is right.
+    """
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        for n_in, n_out in [(400, 100), (100, 400)]:
+            layer = nn.Linear(n_in, n_out)
+            try:
+                he_init_(layer)
+            except Exception as error:  # the learner's code failed: say how
+                print(f"he_init_ raised {type(error).__name__}: {error}")
+                return False
+            if not torch.all(layer.bias == 0):
+                print("The biases should be 0: He's rule sets only the weights at random.")
+                return False
+            w = layer.weight.detach()
+            var, target = w.var().item(), 2 / n_in
+            if abs(w.mean().item()) > 0.1 * math.sqrt(target):
+                print(f"The weights average {w.mean().item():.3g}; they should have mean 0.")
+                return False
+            if abs(var / target - 1) > 0.1:
+                hints = {2 / n_out: "you divided by n_out, the number of outputs; the fan-in is"
+                                    " n_in = linear.in_features (weight.shape[1])",
+                         1 / n_in: "the factor 2 is missing: ReLU zeroes half the inputs",
+                         2 / (n_in + n_out): "that is Xavier's rule, 2 / (n_in + n_out)",
+                         math.sqrt(2 / n_in): "that is the standard deviation you want, used as"
+                                              " the variance"}
+                hint = next((h for v, h in hints.items() if abs(var / v - 1) < 0.1),
+                            "compare your standard deviation with sqrt(2 / n_in)")
+                print(f"For nn.Linear({n_in}, {n_out}) the weights have variance {var:.4g};"
+                      f" He's rule gives 2 / {n_in} = {target:.4g}. Hint: {hint}.")
+                return False
+    print("Correct: variance 2 / n_in for the weights, zero biases.")
+    return True

@@ -157,3 +157,76 @@ def test_train_many_labels_runs_per_seed():
     assert list(runs) == ["a", "b"]
     assert [len(v) for v in runs.values()] == [2, 2]
     assert runs["b"][0]["saturation"].shape == (3, 2)
+
+
+# the variance argument: signal_profile, predicted_variances, init_variances, CentredSigmoid
+
+def test_centred_sigmoid_is_sigmoid_minus_half():
+    z = torch.linspace(-30, 30, 601, dtype=torch.float64)
+    got = vanishing.CentredSigmoid()(z)
+    assert torch.allclose(got, torch.sigmoid(z) - 0.5, atol=1e-15)
+    assert vanishing.CentredSigmoid()(torch.zeros(1)).item() == 0  # zero-centred at z = 0
+
+
+def test_build_centred_sigmoid_keeps_the_sigmoid_weights():
+    plain = vanishing.build("sigmoid", 3, seed=5, width=8)
+    centred = vanishing.build(vanishing.CENTRED_SIGMOID, 3, seed=5, width=8)
+    assert sum(isinstance(m, vanishing.CentredSigmoid) for m in centred) == 3
+    for a, b in zip(linears(plain), linears(centred)):
+        assert torch.equal(a.weight, b.weight)
+
+
+def test_init_variances_match_what_init_linear_draws():
+    assert vanishing.init_variances("xavier", 30, 10) == (2 / 40, 0.0)
+    assert vanishing.init_variances("default", 30, 10) == (1 / 90, 1 / 90)
+    model = deep_mlp("relu", 1, seed=0, width=400, n_in=300, n_out=10, init="he")
+    assert linears(model)[0].weight.var().item() == pytest.approx(2 / 300, rel=0.02)
+    with pytest.raises(ValueError, match="xavier"):
+        vanishing.init_variances("lecun", 3, 3)
+
+
+def test_predicted_variances_relu_he_is_flat_and_xavier_halves():
+    forward, backward = vanishing.predicted_variances("relu", 10, init="he", width=50)
+    assert np.allclose(forward, 2.0) and np.allclose(backward, 1.0)
+    forward, _ = vanishing.predicted_variances("relu", 10, init="xavier", width=50)
+    assert np.allclose(forward[1:] / forward[:-1], 0.5)
+
+
+def test_predicted_variances_identity_with_default_init_is_a_geometric_series():
+    n = 20
+    forward, _ = vanishing.predicted_variances("identity", 3, init="default", width=n)
+    w = b = 1 / (3 * n)
+    v1 = n * w + b
+    assert np.allclose(forward, [v1, n * w * v1 + b, n * w * (n * w * v1 + b) + b])
+
+
+def test_predicted_variances_rejects_unknown_names():
+    with pytest.raises(ValueError, match="centred_sigmoid"):
+        vanishing.predicted_variances("sigmoidal", 3)
+
+
+def test_signal_profile_matches_the_prediction_for_tanh():
+    forward, backward = vanishing.signal_profile("tanh", 8, seed=0, width=256, batch=128)
+    pred_f, pred_b = vanishing.predicted_variances("tanh", 8, width=256)
+    assert forward.shape == backward.shape == (8,)
+    assert np.allclose(forward, pred_f, rtol=0.3) and np.allclose(backward, pred_b, rtol=0.3)
+
+
+def test_signal_profile_repeats_for_a_seed():
+    a = vanishing.signal_profile("relu", 3, seed=4, width=16, batch=8)
+    b = vanishing.signal_profile("relu", 3, seed=4, width=16, batch=8)
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+
+
+def test_signal_variances_by_hand_for_a_linear_network():
+    model = nn.Sequential(nn.Linear(2, 2, bias=False), nn.Identity(),
+                          nn.Linear(2, 2, bias=False)).double()
+    with torch.no_grad():
+        model[0].weight.copy_(torch.eye(2) * 3)
+        model[2].weight.copy_(torch.eye(2) * 2)
+    X = torch.tensor([[1.0, -1.0], [-1.0, 1.0]], dtype=torch.float64)
+    forward, backward = diagnostics.signal_variances(model, X, seed=0)
+    assert forward == [pytest.approx(9.0)]  # z = 3x, entries ±3
+    g = torch.randn(2, 2, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    assert backward == [pytest.approx((2 * g).var(unbiased=False).item())]
+    assert all(p.grad is None for p in model.parameters())  # leaves no gradients behind

@@ -18,6 +18,7 @@ so the gradient reaching the first layer has passed through every :math:`f'` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -25,12 +26,43 @@ import torch
 from torch import nn
 
 from .. import data
-from ..diagnostics import gradient_norms, saturated_fraction
-from ..nn import deep_mlp
+from ..diagnostics import gradient_norms, saturated_fraction, signal_variances
+from ..nn import INITS, deep_mlp, default_init
+from ..registry import get, names
 from ..train import Run, accuracy, one_thread, train_and_watch
 
 __all__ = ["probe_batch", "gradient_profile", "gradient_profiles", "saturation_at_init",
-           "first_last_ratio", "relative_change", "train_deep", "train_many"]
+           "first_last_ratio", "relative_change", "train_deep", "train_many", "CENTRED_SIGMOID",
+           "CentredSigmoid", "build", "init_variances", "predicted_variances", "signal_profile"]
+
+#: The name :func:`build` gives the sigmoid moved down by ½ (:class:`CentredSigmoid`).
+CENTRED_SIGMOID = "centred_sigmoid"
+
+
+class CentredSigmoid(nn.Sigmoid):
+    r"""The sigmoid moved down by ½: :math:`\sigma(z) - \tfrac12`, zero at 0, slope ¼ there.
+
+    It subclasses ``nn.Sigmoid`` so that the diagnostics treat it as a sigmoid layer (it has
+    the same derivative). Times 4 it is :math:`4\sigma(z) - 2 = 2\tanh(z/2)`, slope 1 at 0.
+    """
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return 0.5 * torch.tanh(0.5 * z)  # = σ(z) − ½, without cancellation near z = 0
+
+
+def build(activation: str, depth: int, seed: int, **kwargs) -> nn.Sequential:
+    """:func:`~actlib.nn.deep_mlp`, or with :data:`CENTRED_SIGMOID` the sigmoid network of the
+    same seed (same weights) with every σ replaced by :class:`CentredSigmoid`.
+
+    Keyword arguments go to :func:`~actlib.nn.deep_mlp`.
+    """
+    if activation != CENTRED_SIGMOID:
+        return deep_mlp(activation, depth, seed, **kwargs)
+    model = deep_mlp("sigmoid", depth, seed, **kwargs)
+    for i, layer in enumerate(model):
+        if isinstance(layer, nn.Sigmoid):
+            model[i] = CentredSigmoid()
+    return model
 
 
 def probe_batch(seed: int, batch: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
@@ -41,7 +73,7 @@ def probe_batch(seed: int, batch: int = 256) -> tuple[torch.Tensor, torch.Tensor
 
 def gradient_profile(activation: str, depth: int, seed: int, *, width: int = 64,
                      init: str | None = None, gain: float = 1.0, batch: int = 256) -> list[float]:
-    r"""Per-layer gradient norms of a fresh :func:`~actlib.nn.deep_mlp` on one batch of digits.
+    r"""Per-layer gradient norms of a fresh :func:`build` network on one batch of digits.
 
     .. math:: \bigl\lVert \partial L / \partial W_l \bigr\rVert_F, \quad l = 1, \dots,
         \text{depth} + 1,
@@ -52,7 +84,7 @@ def gradient_profile(activation: str, depth: int, seed: int, *, width: int = 64,
     Returns:
         ``depth + 1`` norms, input side first.
     """
-    model = deep_mlp(activation, depth, seed, width=width, init=init, gain=gain)
+    model = build(activation, depth, seed, width=width, init=init, gain=gain)
     X, y = probe_batch(seed, batch)
     with one_thread():
         return gradient_norms(model, X, y)
@@ -75,7 +107,7 @@ def saturation_at_init(activation: str, depth: int, seed: int, *, width: int = 6
     Saturation is :func:`actlib.diagnostics.saturated_fraction` with ``threshold``, measured
     on the :func:`probe_batch` of ``seed``.
     """
-    model = deep_mlp(activation, depth, seed, width=width, init=init, gain=gain)
+    model = build(activation, depth, seed, width=width, init=init, gain=gain)
     with one_thread():
         return saturated_fraction(model, probe_batch(seed, batch)[0], threshold)
 
@@ -161,3 +193,104 @@ def train_many(models: Mapping[str, tuple[str, int]], seeds: Iterable[int],
     seeds = list(seeds)
     return {label: [train_deep(act, depth, seed, **kwargs) for seed in seeds]
             for label, (act, depth) in models.items()}
+
+
+def init_variances(init: str, n_in: int, n_out: int) -> tuple[float, float]:
+    r"""The variances :math:`(\operatorname{Var}(w), \operatorname{Var}(b))` that
+    :func:`actlib.nn.init_linear` draws for a layer with ``n_in`` inputs and ``n_out`` outputs.
+
+    ``"default"``: uniform on :math:`\pm 1/\sqrt{n_{in}}`, variance :math:`1/(3 n_{in})` for
+    weights and biases; ``"xavier"``: :math:`2/(n_{in} + n_{out})`; ``"he"``: :math:`2/n_{in}`;
+    both with zero biases.
+
+    >>> init_variances("he", 50, 10)
+    (0.04, 0.0)
+    """
+    if init not in INITS:
+        raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
+    if init == "default":
+        return 1 / (3 * n_in), 1 / (3 * n_in)
+    return (2 / (n_in + n_out) if init == "xavier" else 2 / n_in), 0.0
+
+
+@functools.cache
+def _hermite_nodes(nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)  # weight exp(-x²/2)
+    return x, w / np.sqrt(2 * np.pi)
+
+
+def _gaussian_mean(f, variance: float, nodes: int = 80) -> float:
+    """E[f(z)] for z ~ N(0, variance), by Gauss-Hermite quadrature.
+
+    An even number of nodes puts none at 0 and half the weight on each side, so that the
+    step ReLU′ gets exactly ½.
+    """
+    x, w = _hermite_nodes(nodes)
+    return float(np.sum(w * f(np.sqrt(variance) * x)))
+
+
+def predicted_variances(activation: str, depth: int, *, init: str | None = None,
+                        gain: float = 1.0, width: int = 128,
+                        input_var: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    r"""What the variance argument predicts for :func:`signal_profile`'s network.
+
+    With independent zero-mean weights, :math:`z = \sum_j w_j h_j + b` has
+    :math:`\operatorname{Var}(z) = n\, g^2 \operatorname{Var}(w)\, \mathbb{E}[h^2] +
+    \operatorname{Var}(b)`. Taking each :math:`z_l` Gaussian (a sum of many small terms),
+
+    .. math::
+        v_{l+1} = n g^2 \operatorname{Var}(w)\, \mathbb{E}\bigl[f(\sqrt{v_l}\,\xi)^2\bigr]
+            + \operatorname{Var}(b), \qquad
+        u_l = n g^2 \operatorname{Var}(w)\, \mathbb{E}\bigl[f'(\sqrt{v_l}\,\xi)^2\bigr]\,
+            u_{l+1},
+
+    with :math:`\xi \sim N(0, 1)`, :math:`v_l` the forward and :math:`u_l` the backward
+    variance, :math:`v_1 = n g^2 \operatorname{Var}(w)\,\text{input\_var} +
+    \operatorname{Var}(b)` and :math:`u_{L+1} = 1`. Every layer has width ``width``.
+
+    Returns:
+        ``(forward, backward)``: ``depth`` predicted variances each, input side first.
+    """
+    if activation == CENTRED_SIGMOID:
+        act = get("sigmoid")
+        f, df = (lambda z: 0.5 * np.tanh(0.5 * z)), act.derivative  # σ(z) − ½
+    elif activation in names():
+        act = get(activation)
+        f, df = act, act.derivative
+    else:
+        raise ValueError(f"unknown activation {activation!r}; choose one of: "
+                         f"{', '.join([*names(), CENTRED_SIGMOID])}")
+    weight_var, bias_var = init_variances(
+        default_init("sigmoid" if activation == CENTRED_SIGMOID else activation)
+        if init is None else init, width, width)
+    scale = width * gain**2 * weight_var
+    forward = [scale * input_var + bias_var]
+    for _ in range(depth - 1):
+        forward.append(scale * _gaussian_mean(lambda z: f(z) ** 2, forward[-1]) + bias_var)
+    backward = [1.0]
+    for v in reversed(forward):
+        backward.append(scale * _gaussian_mean(lambda z: df(z) ** 2, v) * backward[-1])
+    return np.array(forward), np.array(backward[:0:-1])
+
+
+def signal_profile(activation: str, depth: int, seed: int, *, width: int = 128,
+                   init: str | None = None, gain: float = 1.0,
+                   batch: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    r""":func:`actlib.diagnostics.signal_variances` of a fresh :func:`build` network.
+
+    The network has ``depth`` hidden layers and input and output of width ``width`` too, and
+    runs in float64 (a deep sigmoid's backward variance goes below float32's range). Its
+    inputs are ``batch`` vectors of independent standard normal numbers, so
+    :math:`\mathbb{E}[x^2] = 1`; inputs and the backward signal are drawn from streams of
+    their own, derived from ``seed``. Compare with :func:`predicted_variances`.
+
+    Returns:
+        ``(forward, backward)``: ``depth`` measured variances each, input side first.
+    """
+    model = build(activation, depth, seed, width=width, n_in=width, n_out=width, init=init,
+                  gain=gain).double()
+    inputs_seed, signal_seed = np.random.SeedSequence([seed, 14]).generate_state(2)
+    X = torch.as_tensor(np.random.default_rng(inputs_seed).standard_normal((batch, width)))
+    with one_thread():
+        forward, backward = signal_variances(model, X, seed=int(signal_seed))
+    return np.array(forward), np.array(backward)
