@@ -5,6 +5,8 @@ the experiments:
 
 - ``registry``, ``functions``: the activations (names, labels, formulas, derivatives, years);
 - ``nn``: feed-forward layers (dense and gated), ``mlp`` and ``deep_mlp``, initialisation;
+  ``blocks``: the normalisation layers and residual connections ``deep_mlp`` can add;
+  ``variance``: the variance argument behind the initialisation rules, as predictions;
 - ``diagnostics``: per-layer measures (gradient norms, dead, off and saturated units);
 - ``stats``: means and spreads over seeds, geometric summaries, paired comparisons;
 - ``data``, ``seeding``, ``train``: data sets, the seed switch, the training loop and ``Run``,

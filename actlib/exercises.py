@@ -13,7 +13,7 @@ from torch import nn
 from .nn import GatedFeedForward, mlp
 
 __all__ = ["Layer", "apply_layers", "check_collapse", "check_sigmoid_derivative",
-           "check_is_born_dead", "check_fused_weight", "check_he_init"]
+           "check_is_born_dead", "check_fused_weight", "check_he_init", "check_residual"]
 
 Layer = tuple[np.ndarray, np.ndarray]  # (W, b) computing x -> W @ x + b
 
@@ -247,3 +247,34 @@ def check_he_init(he_init_: Callable[[nn.Linear], object], seed: int = 0) -> boo
                 return False
     print("Correct: variance 2 / n_in for the weights, zero biases.")
     return True
+def check_residual(wrapper: Callable[[nn.Module], nn.Module], seed: int = 0) -> bool:
+    r"""Chapter 2: check a module ``wrapper(block)`` computing :math:`x + \mathrm{block}(x)`.
+
+    It wraps a sigmoid layer ``Linear(8, 8), Sigmoid`` drawn with ``seed`` and compares the
+    output on a batch of inputs, with a hint for each usual slip. Prints what is wrong, or
+    that it is right, and returns whether it is right.
+    """
+    generator = torch.Generator().manual_seed(seed)
+    block = mlp([8, 8], seed=seed).append(nn.Sigmoid())
+    x = torch.randn(5, 8, generator=generator)
+    with torch.no_grad():
+        try:
+            out = torch.as_tensor(wrapper(block)(x))
+        except Exception as error:  # the learner's code: report, never crash the notebook
+            print(f"Your module raised {type(error).__name__}: {error}")
+            return False
+        slips = {"x + block(x)": x + block(x), "block(x) alone, without x": block(x),
+                 "block(x + x)": block(x + x), "x * block(x)": x * block(x),
+                 "x + block(block(x))": x + block(block(x))}
+    if tuple(out.shape) != tuple(x.shape):
+        print(f"For inputs of shape {tuple(x.shape)} it returned shape {tuple(out.shape)}; "
+              "a residual connection keeps the shape.")
+        return False
+    found = next((name for name, value in slips.items() if torch.allclose(out, value)), None)
+    if found == "x + block(x)":
+        print("Correct: the block's output is added to its input, so the gradient reaches x "
+              "through the identity as well as through the block.")
+        return True
+    hint = "Return x + self.block(x): apply the block once, then add its input."
+    print(f"Not yet: your module computes {found or 'something else'}. {hint}")
+    return False

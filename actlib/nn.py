@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
+from .blocks import add_norm_and_residual
 from .registry import get, names
 
 __all__ = ["GLU_VARIANTS", "FeedForward", "GatedFeedForward", "glu_hidden_size", "mlp", "INITS",
@@ -191,7 +192,8 @@ def default_init(activation: str) -> str:
 
 
 def deep_mlp(activation: str, depth: int, seed: int, *, width: int = 64, n_in: int = 64,
-             n_out: int = 10, init: str | None = None, gain: float = 1.0) -> nn.Sequential:
+             n_out: int = 10, init: str | None = None, gain: float = 1.0, norm: str | None = None,
+             residual: bool = False) -> nn.Sequential:
     r"""``mlp([n_in] + [width] * depth + [n_out], activation)``: the chapters' deep networks.
 
     The defaults fit scikit-learn's digits (64 pixels, 10 classes). ``init=None`` applies
@@ -201,6 +203,11 @@ def deep_mlp(activation: str, depth: int, seed: int, *, width: int = 64, n_in: i
     per unit, starting at 0.25; He et al., 2015) where ReLU would be. The weights depend only on
     ``seed`` and the sizes, so networks with different activations start from the same weights
     when they share an initialisation scheme.
+
+    ``norm="batch"`` or ``"layer"`` puts a BatchNorm or LayerNorm between each hidden linear
+    layer and its activation; ``residual=True`` makes every hidden layer that keeps the width
+    compute :math:`h + f(Wh + b)` (see :func:`actlib.blocks.add_norm_and_residual`). Either
+    option groups each hidden layer into a sub-module; the weights stay the same.
 
     >>> deep_mlp("prelu", depth=2, seed=0, width=8)[1]
     PReLU(num_parameters=8)
@@ -218,7 +225,9 @@ def deep_mlp(activation: str, depth: int, seed: int, *, width: int = 64, n_in: i
                 layer.weight.mul_(gain)
             elif prelu:
                 model[i] = nn.PReLU(width)
-    return model
+    if norm is None and not residual:
+        return model
+    return add_norm_and_residual(model, norm, residual)
 
 
 def shift_biases(model: nn.Module, shift: float) -> nn.Module:

@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch import nn
 
-from actlib import data, diagnostics
+from actlib import data, diagnostics, variance
 from actlib.experiments import vanishing
 from actlib.nn import deep_mlp
 
@@ -177,12 +177,12 @@ def test_build_centred_sigmoid_keeps_the_sigmoid_weights():
 
 
 def test_init_variances_match_what_init_linear_draws():
-    assert vanishing.init_variances("xavier", 30, 10) == (2 / 40, 0.0)
-    assert vanishing.init_variances("default", 30, 10) == (1 / 90, 1 / 90)
+    assert variance.init_variances("xavier", 30, 10) == (2 / 40, 0.0)
+    assert variance.init_variances("default", 30, 10) == (1 / 90, 1 / 90)
     model = deep_mlp("relu", 1, seed=0, width=400, n_in=300, n_out=10, init="he")
     assert linears(model)[0].weight.var().item() == pytest.approx(2 / 300, rel=0.02)
     with pytest.raises(ValueError, match="xavier"):
-        vanishing.init_variances("lecun", 3, 3)
+        variance.init_variances("lecun", 3, 3)
 
 
 def test_predicted_variances_relu_he_is_flat_and_xavier_halves():

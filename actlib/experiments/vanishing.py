@@ -18,7 +18,6 @@ so the gradient reaching the first layer has passed through every :math:`f'` and
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -27,13 +26,14 @@ from torch import nn
 
 from .. import data
 from ..diagnostics import gradient_norms, saturated_fraction, signal_variances
-from ..nn import INITS, deep_mlp, default_init
+from ..nn import deep_mlp, default_init
 from ..registry import get, names
 from ..train import Run, accuracy, one_thread, train_and_watch
+from ..variance import init_variances, propagate_variances
 
 __all__ = ["probe_batch", "gradient_profile", "gradient_profiles", "saturation_at_init",
            "first_last_ratio", "relative_change", "train_deep", "train_many", "CENTRED_SIGMOID",
-           "CentredSigmoid", "build", "init_variances", "predicted_variances", "signal_profile"]
+           "CentredSigmoid", "build", "predicted_variances", "signal_profile"]
 
 #: The name :func:`build` gives the sigmoid moved down by ½ (:class:`CentredSigmoid`).
 CENTRED_SIGMOID = "centred_sigmoid"
@@ -72,19 +72,22 @@ def probe_batch(seed: int, batch: int = 256) -> tuple[torch.Tensor, torch.Tensor
 
 
 def gradient_profile(activation: str, depth: int, seed: int, *, width: int = 64,
-                     init: str | None = None, gain: float = 1.0, batch: int = 256) -> list[float]:
+                     init: str | None = None, gain: float = 1.0, batch: int = 256,
+                     norm: str | None = None, residual: bool = False) -> list[float]:
     r"""Per-layer gradient norms of a fresh :func:`build` network on one batch of digits.
 
     .. math:: \bigl\lVert \partial L / \partial W_l \bigr\rVert_F, \quad l = 1, \dots,
         \text{depth} + 1,
 
     with :math:`L` the cross-entropy on the :func:`probe_batch` of ``seed``. Chapter 3 reruns
-    it for ReLU with He's initialisation.
+    it for ReLU with He's initialisation. ``norm`` and ``residual`` go to
+    :func:`~actlib.nn.deep_mlp`.
 
     Returns:
         ``depth + 1`` norms, input side first.
     """
-    model = build(activation, depth, seed, width=width, init=init, gain=gain)
+    model = build(activation, depth, seed, width=width, init=init, gain=gain, norm=norm,
+                  residual=residual)
     X, y = probe_batch(seed, batch)
     with one_thread():
         return gradient_norms(model, X, y)
@@ -139,7 +142,8 @@ def relative_change(before: list[torch.Tensor], model: nn.Module) -> list[float]
 
 def train_deep(activation: str, depth: int, seed: int, *, width: int = 32, steps: int = 300,
                lr: float = 0.5, every: int = 10, probe: int = 256, threshold: float = 0.05,
-               init: str | None = None) -> Run:
+               init: str | None = None, norm: str | None = None,
+               residual: bool = False) -> Run:
     r"""Train a :func:`~actlib.nn.deep_mlp` on digits with plain full-batch gradient descent.
 
     Each step is :math:`W \leftarrow W - \eta\, \partial L / \partial W` on all training images
@@ -148,8 +152,8 @@ def train_deep(activation: str, depth: int, seed: int, *, width: int = 32, steps
     (:func:`actlib.diagnostics.gradient_norms`, the gradient the next step will use), and
     ``saturation``, each hidden layer's saturated fraction on the first ``probe`` training
     images. After training it measures ``weight_change`` (:func:`relative_change`, per layer)
-    and ``test_accuracy``. A seed fixes the train/test split and the initial weights, so a run
-    repeats exactly.
+    and ``test_accuracy`` (in evaluation mode). A seed fixes the train/test split and the
+    initial weights, so a run repeats exactly.
 
     Args:
         activation: a registered activation name.
@@ -162,21 +166,33 @@ def train_deep(activation: str, depth: int, seed: int, *, width: int = 32, steps
         probe: how many training images the saturation is measured on.
         threshold: see :func:`actlib.diagnostics.saturated_fraction`.
         init: the initialisation (``None``: :func:`actlib.nn.default_init`).
+        norm, residual: a normalisation layer before each activation and residual
+            connections, as in :func:`actlib.nn.deep_mlp` (default: neither).
 
     Returns:
         A :class:`~actlib.train.Run`.
     """
     X, y, X_test, y_test = data.digits(seed=seed)
     X_t, y_t = torch.as_tensor(X), torch.as_tensor(y)
-    model = deep_mlp(activation, depth, seed, width=width, init=init)
-    before = [m.weight.detach().clone() for m in model if isinstance(m, nn.Linear)]
+    model = deep_mlp(activation, depth, seed, width=width, init=init, norm=norm,
+                     residual=residual)
+    before = [m.weight.detach().clone() for m in model.modules() if isinstance(m, nn.Linear)]
     return train_and_watch(
         model, X, y, name=activation, seed=seed, steps=steps, lr=lr, optimizer="sgd",
         every=every,
         watch={"gradients": lambda m: gradient_norms(m, X_t, y_t),
                "saturation": lambda m: saturated_fraction(m, X_t[:probe], threshold)},
-        after={"test_accuracy": lambda m: accuracy(m, X_test, y_test),
+        after={"test_accuracy": lambda m: _eval_accuracy(m, X_test, y_test),
                "weight_change": lambda m: relative_change(before, m)})
+
+
+def _eval_accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
+    """Test accuracy in evaluation mode: BatchNorm uses the statistics kept from training."""
+    model.eval()
+    try:
+        return accuracy(model, X, y)
+    finally:
+        model.train()
 
 
 def train_many(models: Mapping[str, tuple[str, int]], seeds: Iterable[int],
@@ -195,44 +211,11 @@ def train_many(models: Mapping[str, tuple[str, int]], seeds: Iterable[int],
             for label, (act, depth) in models.items()}
 
 
-def init_variances(init: str, n_in: int, n_out: int) -> tuple[float, float]:
-    r"""The variances :math:`(\operatorname{Var}(w), \operatorname{Var}(b))` that
-    :func:`actlib.nn.init_linear` draws for a layer with ``n_in`` inputs and ``n_out`` outputs.
-
-    ``"default"``: uniform on :math:`\pm 1/\sqrt{n_{in}}`, variance :math:`1/(3 n_{in})` for
-    weights and biases; ``"xavier"``: :math:`2/(n_{in} + n_{out})`; ``"he"``: :math:`2/n_{in}`;
-    both with zero biases.
-
-    >>> init_variances("he", 50, 10)
-    (0.04, 0.0)
-    """
-    if init not in INITS:
-        raise ValueError(f"unknown init {init!r}; choose one of: {', '.join(INITS)}")
-    if init == "default":
-        return 1 / (3 * n_in), 1 / (3 * n_in)
-    return (2 / (n_in + n_out) if init == "xavier" else 2 / n_in), 0.0
-
-
-@functools.cache
-def _hermite_nodes(nodes: int) -> tuple[np.ndarray, np.ndarray]:
-    x, w = np.polynomial.hermite_e.hermegauss(nodes)  # weight exp(-x²/2)
-    return x, w / np.sqrt(2 * np.pi)
-
-
-def _gaussian_mean(f, variance: float, nodes: int = 80) -> float:
-    """E[f(z)] for z ~ N(0, variance), by Gauss-Hermite quadrature.
-
-    An even number of nodes puts none at 0 and half the weight on each side, so that the
-    step ReLU′ gets exactly ½.
-    """
-    x, w = _hermite_nodes(nodes)
-    return float(np.sum(w * f(np.sqrt(variance) * x)))
-
-
 def predicted_variances(activation: str, depth: int, *, init: str | None = None,
                         gain: float = 1.0, width: int = 128,
                         input_var: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
-    r"""What the variance argument predicts for :func:`signal_profile`'s network.
+    r"""What the variance argument (:func:`actlib.variance.propagate_variances`) predicts
+    for :func:`signal_profile`'s network, with the weights of ``init`` scaled by ``gain``.
 
     With independent zero-mean weights, :math:`z = \sum_j w_j h_j + b` has
     :math:`\operatorname{Var}(z) = n\, g^2 \operatorname{Var}(w)\, \mathbb{E}[h^2] +
@@ -263,14 +246,8 @@ def predicted_variances(activation: str, depth: int, *, init: str | None = None,
     weight_var, bias_var = init_variances(
         default_init("sigmoid" if activation == CENTRED_SIGMOID else activation)
         if init is None else init, width, width)
-    scale = width * gain**2 * weight_var
-    forward = [scale * input_var + bias_var]
-    for _ in range(depth - 1):
-        forward.append(scale * _gaussian_mean(lambda z: f(z) ** 2, forward[-1]) + bias_var)
-    backward = [1.0]
-    for v in reversed(forward):
-        backward.append(scale * _gaussian_mean(lambda z: df(z) ** 2, v) * backward[-1])
-    return np.array(forward), np.array(backward[:0:-1])
+    return propagate_variances(f, df, depth, width=width, weight_var=gain**2 * weight_var,
+                               bias_var=bias_var, input_var=input_var)
 
 
 def signal_profile(activation: str, depth: int, seed: int, *, width: int = 128,
