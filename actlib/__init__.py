@@ -16,11 +16,11 @@ the experiments:
   learners, the atlas's computed properties.
 
 The **experiments** (``actlib.experiments``) hold one module per chapter, named by its topic:
-``nonlinearity`` (1), ``vanishing`` (2), ``dying`` and ``speed`` (3), ``smooth`` (4), ``glu`` (5),
-``evolution`` (6). Each composes the core and none imports another. Where a new piece goes: a
-new activation into the registry (``functions`` for its math); a new measure of a network
-into ``diagnostics``; a chapter's new experiment into its module in ``experiments``, and
-anything a second chapter needs down into the core.
+``nonlinearity`` (1), ``vanishing`` (2), ``dying`` and ``speed`` (3), ``smooth`` (4),
+``glu`` (5), ``evolution`` and ``arena`` (6). Each composes the core and none imports another.
+Where a new piece goes: a new activation into the registry (``functions`` for its math); a
+new measure of a network into ``diagnostics``; a chapter's new experiment into its module in
+``experiments``, and anything a second chapter needs down into the core.
 
 >>> import numpy as np
 >>> import actlib

@@ -15,7 +15,10 @@ import pytest
 import actlib
 
 PACKAGE = Path(actlib.__file__).parent
-CORE_MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__")
+#: The core: the flat modules of actlib/ and the modules of its one subpackage, exercises.
+CORE_MODULES = sorted([p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"]
+                      + [f"exercises.{p.stem}" for p in (PACKAGE / "exercises").glob("*.py")
+                         if p.stem != "__init__"])
 CHAPTER_MODULES = sorted(p.stem for p in (PACKAGE / "experiments").glob("*.py")
                          if p.stem != "__init__")
 
@@ -42,13 +45,13 @@ def imported_actlib_modules(path: Path) -> set[str]:
 
 
 def test_the_chapters_have_their_modules():
-    assert CHAPTER_MODULES == ["dying", "evolution", "glu", "nonlinearity", "smooth", "speed",
-                               "vanishing"]
+    assert CHAPTER_MODULES == ["arena", "dying", "evolution", "glu", "nonlinearity", "smooth",
+                               "speed", "vanishing"]
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)
 def test_core_module_never_imports_the_experiments(module):
-    imports = imported_actlib_modules(PACKAGE / f"{module}.py")
+    imports = imported_actlib_modules(PACKAGE.joinpath(*module.split(".")).with_suffix(".py"))
     assert not [m for m in imports if m.split(".")[0] == "experiments"]
 
 

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from actlib import diagnostics
-from actlib.exercises import _hand_built_net as hand_built_net
+from actlib.exercises.networks import _hand_built_net as hand_built_net
 from actlib.nn import FeedForward, deep_mlp, mlp, shift_biases
 
 # Each basis vector and its negative: a unit with weight row e_k is positive on e_k only.

@@ -175,3 +175,25 @@ def test_check_fused_weight_explains_the_gate_first_mistake(capsys):
 def test_check_fused_weight_gives_hints(answer, hint, capsys):
     assert check_fused_weight(answer) is False
     assert hint in capsys.readouterr().out
+
+
+def test_check_resolved_order_accepts_a_right_answer_and_explains_wrong_ones(capsys):
+    from actlib.exercises import check_resolved_order
+
+    def right(comparisons):
+        return {(c.a, c.b) if c.difference < 0 else (c.b, c.a)
+                for c in comparisons if c.separated}
+
+    def signs_swapped(comparisons):
+        return {(c.b, c.a) if c.difference < 0 else (c.a, c.b)
+                for c in comparisons if c.separated}
+
+    def keeps_unresolved(comparisons):
+        return {(c.a, c.b) if c.difference < 0 else (c.b, c.a) for c in comparisons}
+
+    assert check_resolved_order(right)
+    assert not check_resolved_order(signs_swapped)
+    assert "negative difference" in capsys.readouterr().out
+    assert not check_resolved_order(keeps_unresolved)
+    assert "not resolved" in capsys.readouterr().out
+    assert not check_resolved_order(lambda c: 1 / 0)

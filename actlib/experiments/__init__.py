@@ -16,5 +16,6 @@ module             chapter  what it measures
 ``smooth``         4        GELU as an expected gate, its approximations, float32 zeros
 ``glu``            5        Shazeer's eight feed-forward layers in a small Transformer
 ``evolution``      6        the generations of activations and a head-to-head on one task
+``arena``          6        every activation in a character-level MLP language model
 =================  =======  ==================================================================
 """
