@@ -11,7 +11,8 @@ from torch import nn
 
 from ..nn import mlp
 
-__all__ = ["Layer", "apply_layers", "check_collapse", "check_sigmoid_derivative",
+__all__ = ["Layer", "apply_layers", "check_collapse", "check_hinge_knots",
+           "check_sigmoid_derivative",
            "check_he_init", "check_residual"]
 
 Layer = tuple[np.ndarray, np.ndarray]  # (W, b) computing x -> W @ x + b
@@ -59,6 +60,36 @@ def check_collapse(collapse: Callable[[list[Layer]], Layer], seed: int = 0) -> b
               " so b = W3 @ (W2 @ b1 + b2) + b3. Hint: b is what the stack gives for x = 0.")
         return False
     print("Correct: the whole stack is the single affine map x -> W @ x + b.")
+    return True
+
+
+def check_hinge_knots(knots, max_hinges: int = 8, tol: float = 0.03) -> bool:
+    r"""Chapter 1: check knots whose hinge interpolant follows :math:`\tanh(3x)` on [−2, 2].
+
+    The interpolant through the knots (``np.interp``, the same function as the sum of ReLU
+    hinges) must run from −2 to 2 with at most ``max_hinges`` hinges, and its root-mean-square
+    error on 1001 evenly spaced points must be below ``tol``.
+    """
+    t = np.asarray(knots, dtype=float)
+    if t.ndim != 1 or len(t) < 2 or not np.all(np.isfinite(t)):
+        print("Give the knots as a list of at least two numbers.")
+        return False
+    if np.any(np.diff(t) <= 0):
+        print("The knots must be strictly increasing.")
+        return False
+    if (t[0], t[-1]) != (-2, 2):
+        print("The knots must start at -2 and end at 2.")
+        return False
+    if len(t) > max_hinges + 1:
+        print(f"{len(t) - 1} hinges; the budget is {max_hinges}.")
+        return False
+    x = np.linspace(-2.0, 2.0, 1001)
+    error = float(np.sqrt(np.mean((np.interp(x, t, np.tanh(3 * t)) - np.tanh(3 * x)) ** 2)))
+    if error >= tol:
+        print(f"Root-mean-square error {error:.3f}, not below {tol}: put short pieces where"
+              " tanh(3x) bends (|x| from 0.1 to 0.8), long ones where it is flat.")
+        return False
+    print(f"Correct: {len(t) - 1} hinges, root-mean-square error {error:.3f}.")
     return True
 
 
