@@ -8,6 +8,8 @@ the experiments:
   ``blocks``: the normalisation layers and residual connections ``deep_mlp`` can add;
   ``variance``: the variance argument behind the initialisation rules, as predictions;
 - ``diagnostics``: per-layer measures (gradient norms, dead, off and saturated units);
+- ``distributions``: per-layer samples (activations, gradients, saturation maps, update
+  ratios);
 - ``stats``: means and spreads over seeds, geometric summaries, paired comparisons;
 - ``data``, ``seeding``, ``train``: data sets, the seed switch, the training loop and ``Run``,
   the one record every experiment returns;

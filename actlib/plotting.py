@@ -11,13 +11,14 @@ from collections.abc import Callable
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .registry import Activation, get, names
 
 __all__ = ["COLORS", "color", "activation_grid", "plot_activation", "plot_neuron", "plot_classes",
            "plot_decision_boundary", "plot_warped_grid", "plot_layer_profile", "plot_bound",
-           "plot_gradient_bars", "plot_mean_band", "plot_per_layer"]
+           "plot_gradient_bars", "plot_mean_band", "plot_per_layer", "plot_layer_distributions",
+           "plot_saturation_map"]
 
 #: One colour per activation, the same in every figure of the course.
 COLORS = {
@@ -212,4 +213,61 @@ def plot_per_layer(ax: Axes, x: np.ndarray, values: np.ndarray, cmap: str = "vir
     if colorbar:
         mappable = mpl.cm.ScalarMappable(norm=norm, cmap=colormap)
         ax.figure.colorbar(mappable, ax=ax, label="layer")
+    return ax
+
+
+def plot_layer_distributions(ax: Axes, samples: list[np.ndarray], color: str, *,
+                             log: bool = False, shift: float = 0.0, width: float = 0.7,
+                             max_points: int = 1000, label: str | None = None) -> Axes:
+    r"""One violin per layer: the distribution of each array of ``samples``, input side first.
+
+    Arrays may have any shape (they are flattened). With ``log`` the violins show
+    :math:`\log_{10} |v|` of the non-zero entries, with ticks labelled as powers of ten, for
+    gradients that span orders of magnitude. ``shift`` moves the violins sideways, so two
+    sets (say, before and after training) can stand next to each other. At most
+    ``max_points`` evenly spaced entries of each layer are used, to keep drawing fast.
+    """
+    data = []
+    for layer, values in enumerate(samples, start=1):
+        values = np.asarray(values, dtype=float).ravel()
+        if log:
+            values = np.log10(np.abs(values[values != 0]))
+        if values.size == 0:
+            raise ValueError(f"layer {layer} has nothing to draw (every entry is zero)")
+        data.append(values[np.linspace(0, values.size - 1, min(max_points, values.size))
+                           .astype(int)])
+    positions = np.arange(1, len(data) + 1) + shift
+    parts = ax.violinplot(data, positions=positions, widths=width, showextrema=False,
+                          showmedians=True)
+    for body in parts["bodies"]:
+        body.set(facecolor=color, edgecolor=color, alpha=0.6)
+    parts["cmedians"].set(color=color, lw=1.5)
+    if label is not None:
+        parts["bodies"][0].set_label(label)
+    if log:
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"$10^{{{v:g}}}$"))
+    ax.set_xlabel("layer (input side first)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return ax
+
+
+def plot_saturation_map(ax: Axes, maps: list[np.ndarray], color: str = "black") -> Axes:
+    """Where units are saturated: one row per input, one column per unit, layers side by side.
+
+    ``maps`` holds one ``(inputs, units)`` boolean array per layer, input side first, such as
+    :func:`actlib.distributions.saturation_map` returns. Saturated entries are drawn in
+    ``color``, the rest white; thin grey lines separate the layers, numbered below.
+    """
+    from matplotlib.colors import ListedColormap
+
+    widths = [m.shape[1] for m in maps]
+    if len({m.shape[0] for m in maps}) != 1:
+        raise ValueError("every layer's map must have the same number of inputs (rows)")
+    ax.imshow(np.concatenate(maps, axis=1).astype(float), cmap=ListedColormap(["white", color]),
+              vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+    edges = np.cumsum(widths)
+    for edge in edges[:-1]:
+        ax.axvline(edge - 0.5, color="0.6", lw=0.8)
+    ax.set_xticks(edges - np.array(widths) / 2 - 0.5, [str(i) for i in range(1, len(maps) + 1)])
+    ax.set(xlabel="units, grouped by layer (input side first)", ylabel="input")
     return ax

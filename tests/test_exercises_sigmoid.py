@@ -1,6 +1,7 @@
 """check_sigmoid_derivative: a right answer passes, each typical mistake gets its own hint."""
 
 import numpy as np
+import pytest
 
 import actlib
 from actlib.exercises import check_sigmoid_derivative
@@ -47,3 +48,27 @@ def test_an_answer_wrong_only_far_out_is_caught(capsys):
 
     assert not check_sigmoid_derivative(clipped)
     assert "±1000" in capsys.readouterr().out
+
+
+# check_tanh_saturated (chapter 2)
+
+def test_a_right_saturation_mask_passes(capsys):
+    from actlib.exercises import check_tanh_saturated
+
+    assert check_tanh_saturated(lambda z: 1 - np.tanh(z) ** 2 < 0.05)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mask, hint", [
+    (lambda z: 1 - np.tanh(z) ** 2 >= 0.05, "inverted"),
+    (lambda z: np.abs(np.tanh(z)) > 0.95, "0.975"),
+    (lambda z: np.abs(z) > 2.0, "At z = "),
+    (lambda z: (np.abs(z) > 2.18).astype(float), "boolean"),
+    (lambda z: True, "shape"),
+    (lambda z: z.undefined, "AttributeError"),
+])
+def test_each_wrong_mask_gets_its_hint(capsys, mask, hint):
+    from actlib.exercises import check_tanh_saturated
+
+    assert not check_tanh_saturated(mask)
+    assert hint in capsys.readouterr().out

@@ -84,3 +84,40 @@ def test_per_layer_draws_one_line_per_layer_from_dark_to_light(ax):
 def test_per_layer_without_a_colour_bar(ax):
     plotting.plot_per_layer(ax, np.arange(2), np.ones((2, 1)), colorbar=False)
     assert len(ax.figure.axes) == 1 and len(ax.lines) == 1
+
+
+# distributions and saturation maps
+
+def test_layer_distributions_draw_one_violin_per_layer(ax):
+    samples = [np.linspace(-1, 1, 50).reshape(5, 10), np.linspace(0, 2, 30)]
+    assert plotting.plot_layer_distributions(ax, samples, color="#882255", shift=0.2) is ax
+    bodies = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bodies) == 2
+    assert ax.collections[-1].get_segments()[0][0][0] == pytest.approx(1.2 - 0.7 / 4)
+
+
+def test_layer_distributions_on_a_log_scale_drop_zeros(ax):
+    samples = [np.array([0.0, 1e-3, 1e-2, 1e-1]), np.array([0.0, 1.0, 10.0])]
+    plotting.plot_layer_distributions(ax, samples, color="k", log=True)
+    medians = ax.collections[-1].get_segments()
+    assert [seg[0][1] for seg in medians] == pytest.approx([-2.0, 0.5])
+    assert ax.yaxis.get_major_formatter()(-3, 0) == "$10^{-3}$"
+
+
+def test_layer_distributions_refuse_an_all_zero_layer_on_a_log_scale(ax):
+    with pytest.raises(ValueError, match="layer 2"):
+        plotting.plot_layer_distributions(ax, [np.ones(3), np.zeros(3)], color="k", log=True)
+
+
+def test_saturation_map_draws_layers_side_by_side(ax):
+    maps = [np.eye(4, 3, dtype=bool), np.ones((4, 5), dtype=bool)]
+    assert plotting.plot_saturation_map(ax, maps) is ax
+    (image,) = ax.images
+    assert image.get_array().shape == (4, 8)
+    assert len(ax.lines) == 1  # one separator between two layers
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2"]
+
+
+def test_saturation_map_needs_the_same_inputs_in_every_layer(ax):
+    with pytest.raises(ValueError, match="same number of inputs"):
+        plotting.plot_saturation_map(ax, [np.zeros((3, 2), bool), np.zeros((4, 2), bool)])

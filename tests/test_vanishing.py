@@ -140,6 +140,20 @@ def test_train_deep_repeats_exactly_for_a_seed(short_run):
     np.testing.assert_array_equal(again["gradients"], short_run["gradients"])
 
 
+def test_train_deep_watches_the_update_ratio_of_the_next_step(short_run):
+    assert short_run["update_ratio"].shape == (3, 3)  # steps recorded × linear layers
+    model = deep_mlp("sigmoid", 2, seed=0, width=8)
+    weights = np.array([m.weight.norm().item() for m in model if isinstance(m, nn.Linear)])
+    np.testing.assert_allclose(short_run["update_ratio"][0],
+                               0.5 * short_run["gradients"][0] / weights, rtol=1e-6)
+
+
+def test_train_deep_keeps_the_model_when_asked():
+    run = vanishing.train_deep("tanh", 1, seed=0, width=4, steps=2, every=1, keep_model=True)
+    assert isinstance(run.model, nn.Sequential)
+    assert vanishing.train_deep("tanh", 1, seed=0, width=4, steps=2, every=1).model is None
+
+
 def test_a_shallow_network_learns_in_a_few_steps():
     run = vanishing.train_deep("tanh", 1, seed=0, width=16, steps=30, every=30)
     assert run.loss[-1] < 0.7 * run.loss[0]

@@ -16,10 +16,11 @@ from .layers import (
     check_hinge_knots,
     check_residual,
     check_sigmoid_derivative,
+    check_tanh_saturated,
 )
 from .networks import check_fused_weight, check_is_born_dead, check_resolved_order
 
 __all__ = ["Layer", "apply_layers", "check_collapse", "check_hinge_knots",
-           "check_sigmoid_derivative",
+           "check_sigmoid_derivative", "check_tanh_saturated",
            "check_he_init", "check_residual", "check_is_born_dead", "check_fused_weight",
            "check_resolved_order"]

@@ -12,7 +12,7 @@ from torch import nn
 from ..nn import mlp
 
 __all__ = ["Layer", "apply_layers", "check_collapse", "check_hinge_knots",
-           "check_sigmoid_derivative",
+           "check_sigmoid_derivative", "check_tanh_saturated",
            "check_he_init", "check_residual"]
 
 Layer = tuple[np.ndarray, np.ndarray]  # (W, b) computing x -> W @ x + b
@@ -208,3 +208,41 @@ def check_residual(wrapper: Callable[[nn.Module], nn.Module], seed: int = 0) -> 
     hint = "Return x + self.block(x): apply the block once, then add its input."
     print(f"Not yet: your module computes {found or 'something else'}. {hint}")
     return False
+
+
+def check_tanh_saturated(saturated: Callable[[np.ndarray], np.ndarray]) -> bool:
+    r"""Chapter 2: check a learner's saturation mask for tanh units.
+
+    ``saturated(z)`` should be ``True`` where :math:`\tanh'(z) = 1 - \tanh^2 z` is below 5%
+    of its peak :math:`\tanh'(0) = 1`, that is where :math:`|z| > \operatorname{artanh}
+    \sqrt{0.95} \approx 2.18`. Tries it on [−5, 5] and at ±1000.
+    """
+    z = np.concatenate([np.linspace(-5.0, 5.0, 1001), [-1000.0, 1000.0]])
+    expected = 1 - np.tanh(z) ** 2 < 0.05
+    try:
+        result = np.asarray(saturated(z))
+    except Exception as error:  # the learner's code failed: say how
+        print(f"Your function raised {type(error).__name__}: {error}.")
+        return False
+    if result.shape != z.shape:
+        print(f"For an array of shape {z.shape} it returned shape {result.shape};"
+              " the mask has one entry per pre-activation.")
+        return False
+    if result.dtype != bool:
+        print(f"It returned {result.dtype} values; return a boolean mask, e.g. a comparison.")
+        return False
+    if np.array_equal(result, ~expected):
+        print("The mask is inverted: saturated means the derivative is *below* 5% of its peak.")
+        return False
+    if np.array_equal(result, np.abs(np.tanh(z)) > 0.95):
+        print("You cut tanh(z) at 0.95, but the definition is about the derivative:"
+              " 1 - tanh(z)^2 < 0.05, so |tanh(z)| > sqrt(0.95) = 0.975.")
+        return False
+    wrong = np.flatnonzero(result != expected)
+    if wrong.size:
+        first = z[wrong[0]]
+        print(f"At z = {first:g} it says {bool(result[wrong[0]])}; tanh'(z) is"
+              f" {1 - np.tanh(first) ** 2:.4f} there. Hint: the edges are at |z| = 2.18.")
+        return False
+    print("Correct: your mask marks exactly the units whose tanh' is below 5% of its peak.")
+    return True

@@ -26,6 +26,7 @@ from torch import nn
 
 from .. import data
 from ..diagnostics import gradient_norms, saturated_fraction, signal_variances
+from ..distributions import update_ratios
 from ..nn import deep_mlp, default_init
 from ..registry import get, names
 from ..train import Run, accuracy, one_thread, train_and_watch
@@ -143,17 +144,19 @@ def relative_change(before: list[torch.Tensor], model: nn.Module) -> list[float]
 def train_deep(activation: str, depth: int, seed: int, *, width: int = 32, steps: int = 300,
                lr: float = 0.5, every: int = 10, probe: int = 256, threshold: float = 0.05,
                init: str | None = None, norm: str | None = None,
-               residual: bool = False) -> Run:
+               residual: bool = False, keep_model: bool = False) -> Run:
     r"""Train a :func:`~actlib.nn.deep_mlp` on digits with plain full-batch gradient descent.
 
     Each step is :math:`W \leftarrow W - \eta\, \partial L / \partial W` on all training images
     (no Adam: it would rescale a vanishing gradient and hide the effect). Before training and
     every ``every`` steps the run watches ``gradients``, each layer's full-batch gradient norm
-    (:func:`actlib.diagnostics.gradient_norms`, the gradient the next step will use), and
+    (:func:`actlib.diagnostics.gradient_norms`, the gradient the next step will use);
     ``saturation``, each hidden layer's saturated fraction on the first ``probe`` training
-    images. After training it measures ``weight_change`` (:func:`relative_change`, per layer)
-    and ``test_accuracy`` (in evaluation mode). A seed fixes the train/test split and the
-    initial weights, so a run repeats exactly.
+    images; and ``update_ratio``, each layer's :func:`actlib.distributions.update_ratios`
+    (the next step's size relative to the weights). After training it measures
+    ``weight_change`` (:func:`relative_change`, per layer) and ``test_accuracy`` (in
+    evaluation mode). A seed fixes the train/test split and the initial weights, so a run
+    repeats exactly.
 
     Args:
         activation: a registered activation name.
@@ -168,6 +171,7 @@ def train_deep(activation: str, depth: int, seed: int, *, width: int = 32, steps
         init: the initialisation (``None``: :func:`actlib.nn.default_init`).
         norm, residual: a normalisation layer before each activation and residual
             connections, as in :func:`actlib.nn.deep_mlp` (default: neither).
+        keep_model: keep the trained network in the run's ``model``.
 
     Returns:
         A :class:`~actlib.train.Run`.
@@ -177,13 +181,20 @@ def train_deep(activation: str, depth: int, seed: int, *, width: int = 32, steps
     model = deep_mlp(activation, depth, seed, width=width, init=init, norm=norm,
                      residual=residual)
     before = [m.weight.detach().clone() for m in model.modules() if isinstance(m, nn.Linear)]
+    last: list[float] = []  # the gradient norms just watched, reused by the update ratio
+
+    def norms(m: nn.Module) -> list[float]:
+        last[:] = gradient_norms(m, X_t, y_t)
+        return list(last)
+
     return train_and_watch(
         model, X, y, name=activation, seed=seed, steps=steps, lr=lr, optimizer="sgd",
         every=every,
-        watch={"gradients": lambda m: gradient_norms(m, X_t, y_t),
-               "saturation": lambda m: saturated_fraction(m, X_t[:probe], threshold)},
+        watch={"gradients": norms,
+               "saturation": lambda m: saturated_fraction(m, X_t[:probe], threshold),
+               "update_ratio": lambda m: update_ratios(m, lr=lr, norms=last)},
         after={"test_accuracy": lambda m: _eval_accuracy(m, X_test, y_test),
-               "weight_change": lambda m: relative_change(before, m)})
+               "weight_change": lambda m: relative_change(before, m)}, keep_model=keep_model)
 
 
 def _eval_accuracy(model: nn.Module, X: np.ndarray, y: np.ndarray) -> float:
