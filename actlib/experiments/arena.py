@@ -36,11 +36,11 @@ from ..transformer import count_parameters, lr_at
 __all__ = ["TWINS", "VARIANTS", "Arena", "CharMLP", "make_model", "windows", "run", "compete",
            "samples"]
 
-#: Activations the arena leaves out, as near-copies of others: Swish with its default β = 1 is
-#: SiLU, and GELU's tanh form differs from GELU by less than 10⁻³ everywhere.
+#: Activations the arena leaves out as near-copies of others, each mapped to its twin. Swish
+#: with its default β = 1 is SiLU, and GELU's tanh form differs from GELU by less than 10⁻³.
 TWINS = {"swish": "silu", "gelu_tanh": "gelu"}
 
-#: The arena's activations: every registered one but the :data:`TWINS`.
+#: The arena's activations, every registered one but the :data:`TWINS`.
 VARIANTS = tuple(name for name in names() if name not in TWINS)
 
 
