@@ -130,6 +130,19 @@ def test_train_and_count_smoke():
     assert (silu.name, silu.steps, len(silu.loss)) == ("silu", [], 3)
 
 
+def test_train_and_count_keeps_the_trained_model_only_when_asked():
+    from actlib.nn import deep_mlp, shift_biases
+
+    assert smooth.train_and_count("relu", lr=0.01, steps=2).model is None
+    run = smooth.train_and_count("gelu", lr=0.01, shift=0.5, seed=3, steps=2, keep_model=True)
+    start = shift_biases(deep_mlp("gelu", 4, 3, width=64), 0.5)
+    trained, initial = list(run.model.parameters()), list(start.parameters())
+    assert [p.shape for p in trained] == [p.shape for p in initial]
+    assert not all(torch.equal(a, b) for a, b in zip(trained, initial))  # it has trained
+    again = smooth.train_and_count("gelu", lr=0.01, shift=0.5, seed=3, steps=2)
+    assert again.loss == run.loss  # keeping the model changes nothing else
+
+
 def test_float32_gradient_of_gelu_reaches_zero_further_out_than_its_output():
     gelu = torch.nn.GELU()
     out, _ = smooth.float32_zeros(gelu)

@@ -189,7 +189,7 @@ def float32_zeros(module: torch.nn.Module, lo: float = -120.0, step: float = 1e-
 
 
 def train_and_count(activation: str, *, lr: float, shift: float = 0.0, seed: int = 0,
-                    eps: float = 1e-2, steps: int = 60) -> Run:
+                    eps: float = 1e-2, steps: int = 60, keep_model: bool = False) -> Run:
     r"""Chapter 3's dying setup with any activation, counting dead units once, at the end.
 
     The network and training are those of :func:`actlib.experiments.dying.train_shifted`: four
@@ -208,6 +208,9 @@ def train_and_count(activation: str, *, lr: float, shift: float = 0.0, seed: int
         seed: seeds the weights and the split of the data.
         eps: the tolerance of "nearly dead": :math:`|a| \le \varepsilon` for every input.
         steps: training steps.
+        keep_model: keep the trained network in the run's ``model`` (``None`` otherwise).
+            The untrained one is ``shift_biases(deep_mlp(activation, 4, seed, width=64),
+            shift)`` again.
 
     Returns:
         A :class:`~actlib.train.Run`.
@@ -216,7 +219,7 @@ def train_and_count(activation: str, *, lr: float, shift: float = 0.0, seed: int
     inputs = torch.as_tensor(X)
     model = shift_biases(deep_mlp(activation, 4, seed, width=64), shift)
     return train_and_watch(
-        model, X, y, name=activation, seed=seed, steps=steps, lr=lr,
+        model, X, y, name=activation, seed=seed, steps=steps, lr=lr, keep_model=keep_model,
         after={"dead": lambda m: dead_fraction(m, inputs),
                "nearly_dead": lambda m: dead_fraction(m, inputs, eps=eps),
                "off": lambda m: off_fraction(m, inputs),
