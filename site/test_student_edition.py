@@ -13,7 +13,6 @@ answers, and no cell that needs a name only a solution defined.
 
 from __future__ import annotations
 
-import ast
 import importlib.util
 import json
 import os
@@ -174,14 +173,8 @@ def test_no_launch_button_but_the_public_edition_has_them(student_pages):
 
 
 def _code_names(source: str) -> tuple[set[str], set[str]]:
-    source = "\n".join(line for line in source.splitlines()
-                       if not line.lstrip().startswith(("%", "!")))
-    nodes = list(ast.walk(ast.parse(source)))
-    bound = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    bound |= {n.name for n in nodes if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
-    bound |= {(a.asname or a.name).split(".")[0] for n in nodes
-              if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    return bound, {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    """(names the code binds, names it reads), as tools/edition.py reads a cell."""
+    return _edition()._names({"source": source})
 
 
 @pytest.mark.parametrize("stem", CHAPTERS)
