@@ -9,8 +9,8 @@ build that follows finds them there and executes nothing. A notebook that fails 
 the build then runs it again and reports the failing cell. Run by ``make book``.
 
 A watchdog bounds each notebook's wall-clock time at ``SLACK`` times its budget (the budgets
-of course-design.md). Once in about fifteen clean builds a kernel sat idle in the middle of a
-notebook for ten minutes before going on, with nothing wrong in the notebook; the watchdog
+of course-design.md). In one clean build a kernel sat idle in the middle of a notebook for ten
+minutes before going on, with nothing wrong in the notebook (cause unknown); the watchdog
 stops such a run (its process and the kernel) and starts it once more. A notebook that overruns
 twice is left to the build, which runs it with the full per-cell timeout. So a stall costs a
 few minutes, not ten, and a merely slow machine still builds.
