@@ -50,13 +50,15 @@ def test_a_stalled_notebook_is_stopped_with_its_kernel_tried_again_then_left(
                    for pid in kernels)
 
 
-def test_notebooks_that_finish_are_reported_with_their_outcome(tmp_path, monkeypatch, capsys):
+def test_a_failing_notebook_is_tried_again_with_its_output_shown(tmp_path, monkeypatch, capsys):
     book = _execute_book()
-    outcome = {"good.ipynb": "0", "bad.ipynb": "1"}
-    monkeypatch.setattr(book, "command", lambda path: [
-        sys.executable, "-c", f"raise SystemExit({outcome[path.name]})"])
+    fails = "print('the kernel said why'); raise SystemExit(1)"
+    code = {"good.ipynb": "pass", "bad.ipynb": fails}
+    monkeypatch.setattr(book, "command", lambda path: [sys.executable, "-c", code[path.name]])
     failed = book.run_all([tmp_path / "good.ipynb", tmp_path / "bad.ipynb"], at_once=2)
     assert failed == 1
     out = capsys.readouterr().out
     assert re.search(r"good.ipynb: executed in \d+ s", out)
-    assert re.search(r"bad.ipynb: failed in \d+ s", out)
+    assert re.search(r"bad.ipynb: failed after \d+ s; starting it again", out)
+    assert re.search(r"bad.ipynb: failed after \d+ s; left to the build", out)
+    assert out.count("the kernel said why") == book.TRIES
