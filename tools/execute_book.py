@@ -13,11 +13,11 @@ minutes (kernel and executor both idle) and the notebook then finished as if not
 happened, 600 s late. The likeliest cause: the executor (nbclient) waits for a reply with
 asyncio and pyzmq, whose wake-ups ride on an edge-triggered socket signal; when one is missed,
 the wait ends only at the cell timeout (600 s, ``_config.yml``), and the last look pyzmq takes
-then finds the reply. Here the cell timeout is the notebook's limit,
-and a watchdog stops a run that passes it in all (process and kernel). A notebook that fails or
-is stopped is started once more; failing again, it is left to the build, which runs it with the
-full timeout and reports the failing cell. So a lost wake-up costs a minute or two, not ten, and
-a merely slow machine still builds.
+then finds the reply. Here the cell timeout is the notebook's limit, and a watchdog stops a
+run that passes it in all (process and kernel). A notebook that fails or is stopped is started
+once more; failing again, it is left to the build, which runs it with the full timeout and
+reports the failing cell. So a lost wake-up costs a minute or two, not ten, and a merely slow
+machine still builds.
 """
 
 from __future__ import annotations
